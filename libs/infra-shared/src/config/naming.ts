@@ -1,0 +1,32 @@
+import { APPLICATION, getEnvShort, type Environment } from './environment.js';
+
+/** `tradai-<component>-<env>`; underscores become hyphens (`workflow_state` -> `tradai-workflow-state-dev`). */
+export function getResourceName(component: string, env: Environment): string {
+  return `${APPLICATION}-${component.replaceAll('_', '-')}-${env}`;
+}
+
+/** Standard tags on every taggable resource. */
+export function getTags(env: Environment, service?: string): Record<string, string> {
+  return {
+    Application: APPLICATION,
+    Environment: env,
+    EnvShort: getEnvShort(env),
+    ManagedBy: 'pulumi',
+    ...(service ? { Service: service } : {}),
+  };
+}
+
+/** Cloud Map private DNS namespace the services register in. */
+export function getSdNamespace(env: Environment): string {
+  return `${APPLICATION}-${env}.local`;
+}
+
+/** MLflow tracking URI through Service Discovery. */
+export function getMlflowTrackingUri(env: Environment): string {
+  return `http://mlflow.${getSdNamespace(env)}:5000/mlflow`;
+}
+
+/** `<org>/tradai-<layer>/<env>`: the name a StackReference reads. */
+export function getStackReferenceName(org: string, layer: string, env: Environment): string {
+  return `${org}/${APPLICATION}-${layer}/${env}`;
+}

@@ -1,0 +1,172 @@
+/**
+ * TradAI workspace plugin.
+ *
+ * Targets are inferred from what a folder is, so every stack, Lambda and service gets the same
+ * interface (the names users type) without copying project.json boilerplate:
+ *   - `infra/<layer>/Pulumi.yaml`        -> stack targets (synth, preview, up, refresh, destroy, deploy, ...)
+ *   - `apps/lambdas/<name>/project.json` -> build (esbuild), image, push, deploy
+ *   - `apps/services/<name>/project.json`-> image, push, deploy
+ *   - every project.json with a tsconfig -> test, typecheck, lint
+ *
+ * Graph edges DESIGN.md requires and imports cannot express:
+ *   - every image project -> persistent (its ECR repository lives there)
+ *   - compute -> every image project (it references their digests)
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import {
+  DependencyType,
+  type CreateDependencies,
+  type CreateNodesV2,
+  type TargetConfiguration,
+  createNodesFromFiles,
+} from '@nx/devkit';
+
+const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
+
+/** One configuration per environment; the option is read by the tools as `--env`. */
+const envConfigurations = () => ({
+  defaultConfiguration: 'dev',
+  configurations: Object.fromEntries(ENVIRONMENTS.map((env) => [env, { env }])),
+});
+
+const TOOL_INPUTS = ['{workspaceRoot}/tools/pulumi/**/*', '{workspaceRoot}/tools/synth/**/*'];
+
+function stackTargets(projectRoot: string, layer: string): Record<string, TargetConfiguration> {
+  const pulumi = (command: string, extra: Partial<TargetConfiguration> = {}): TargetConfiguration => ({
+    executor: 'nx:run-commands',
+    options: { command: `tsx tools/pulumi/cli.ts ${command} --layer=${layer} --env={args.env}`, cwd: '{workspaceRoot}', env: 'dev' },
+    ...envConfigurations(),
+    cache: false,
+    ...extra,
+  });
+  return {
+    bundle: {
+      executor: 'nx:run-commands',
+      options: { command: `tsx tools/pulumi/bundle.ts --layer=${layer}`, cwd: '{workspaceRoot}' },
+      inputs: ['production', '^production', ...TOOL_INPUTS],
+      outputs: [`{workspaceRoot}/dist/infra/${layer}`],
+      cache: true,
+    },
+    synth: {
+      executor: 'nx:run-commands',
+      options: { command: `tsx tools/synth/cli.ts --layer=${layer} --env={args.env}`, cwd: '{workspaceRoot}', env: 'dev' },
+      ...envConfigurations(),
+      // Upstream plans feed this layer's StackReferences; Lambda bundles feed image tags.
+      dependsOn: ['^synth', '^build'],
+      inputs: [
+        'production',
+        '^production',
+        ...TOOL_INPUTS,
+        { dependentTasksOutputFiles: '**/*.json', transitive: true },
+        { dependentTasksOutputFiles: '**/*.mjs', transitive: true },
+      ],
+      outputs: [`{workspaceRoot}/dist/synth/{options.env}/${layer}.json`],
+      cache: true,
+    },
+    preview: pulumi('preview', { dependsOn: ['bundle', '^build'] }),
+    up: pulumi('up', { dependsOn: ['bundle', '^build'] }),
+    refresh: pulumi('refresh', { dependsOn: ['bundle'] }),
+    destroy: pulumi('destroy', { dependsOn: ['bundle'] }),
+    // `deploy` is `up` with every upstream deploy first (images pushed, upstream layers up).
+    deploy: pulumi('up --skip-unchanged', { dependsOn: ['bundle', '^deploy'] }),
+  };
+}
+
+function imageTargets(kind: 'lambda' | 'service', name: string): Record<string, TargetConfiguration> {
+  const images = (command: string, extra: Partial<TargetConfiguration>): TargetConfiguration => ({
+    executor: 'nx:run-commands',
+    options: { command: `tsx tools/images/cli.ts ${command} --kind=${kind} --name=${name} --env={args.env}`, cwd: '{workspaceRoot}', env: 'dev' },
+    ...envConfigurations(),
+    ...extra,
+  });
+  const buildDeps = kind === 'lambda' ? ['build'] : [];
+  return {
+    image: images('image', {
+      dependsOn: buildDeps,
+      inputs: ['production', '^production', '{workspaceRoot}/docker/**/*', '{workspaceRoot}/tools/images/**/*'],
+      outputs: [`{workspaceRoot}/dist/images/${kind}s/${name}.json`],
+      cache: true,
+    }),
+    push: images('push', { dependsOn: ['image'], cache: false }),
+    deploy: images('push', { dependsOn: ['image', '^deploy'], cache: false }),
+  };
+}
+
+function lambdaBuild(name: string): TargetConfiguration {
+  return {
+    executor: 'nx:run-commands',
+    options: { command: `tsx tools/lambda/build.ts --name=${name}`, cwd: '{workspaceRoot}' },
+    inputs: ['production', '^production', '{workspaceRoot}/tools/lambda/**/*'],
+    outputs: [`{workspaceRoot}/dist/apps/lambdas/${name}`],
+    cache: true,
+  };
+}
+
+function commonTargets(projectRoot: string): Record<string, TargetConfiguration> {
+  if (!existsSync(join(projectRoot, 'tsconfig.json'))) return {};
+  return {
+    test: {
+      executor: 'nx:run-commands',
+      options: { command: `vitest run --config vitest.config.ts --dir ${projectRoot}`, cwd: '{workspaceRoot}' },
+      inputs: ['default', '^production', '{workspaceRoot}/vitest.config.ts'],
+      cache: true,
+    },
+    typecheck: {
+      executor: 'nx:run-commands',
+      options: { command: `tsc -p ${projectRoot}/tsconfig.json --noEmit`, cwd: '{workspaceRoot}' },
+      inputs: ['default', '^production'],
+      cache: true,
+    },
+    lint: {
+      executor: 'nx:run-commands',
+      options: { command: `eslint ${projectRoot}`, cwd: '{workspaceRoot}' },
+      inputs: ['default', '^production', '{workspaceRoot}/eslint.config.js'],
+      cache: true,
+    },
+  };
+}
+
+function readProjectJson(projectRoot: string): { name?: string; tags?: string[] } {
+  const file = join(projectRoot, 'project.json');
+  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+}
+
+export const createNodesV2: CreateNodesV2 = [
+  '{apps,libs,infra}/**/project.json',
+  (files, _options, context) =>
+    createNodesFromFiles(
+      (file) => {
+        const projectRoot = dirname(file);
+        const project = readProjectJson(join(context.workspaceRoot, projectRoot));
+        const name = project.name ?? projectRoot.split('/').pop()!;
+        const tags = project.tags ?? [];
+        let targets = commonTargets(projectRoot);
+        if (tags.includes('type:stack')) targets = { ...targets, ...stackTargets(projectRoot, name) };
+        if (tags.includes('type:lambda')) {
+          targets = { ...targets, build: lambdaBuild(name), ...imageTargets('lambda', name) };
+        }
+        if (tags.includes('type:service')) targets = { ...targets, ...imageTargets('service', name) };
+        return { projects: { [projectRoot]: { targets } } };
+      },
+      files,
+      _options,
+      context,
+    ),
+];
+
+export const createDependencies: CreateDependencies = (_options, context) => {
+  const projects = context.projects;
+  const byName = new Map(Object.entries(projects).map(([root, p]) => [p.name ?? root, { root, tags: p.tags ?? [] }]));
+  const imageProjects = [...byName.entries()].filter(([, p]) => p.tags.includes('type:lambda') || p.tags.includes('type:service'));
+  const deps = [];
+  for (const [name] of imageProjects) {
+    if (byName.has('persistent')) {
+      deps.push({ source: name, target: 'persistent', type: DependencyType.implicit });
+    }
+    if (byName.has('compute')) {
+      deps.push({ source: 'compute', target: name, type: DependencyType.implicit });
+    }
+  }
+  return deps;
+};
