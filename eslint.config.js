@@ -40,6 +40,8 @@ export default [
           ],
         },
       ],
+      // Parsed-then-checked values (args, regex groups) are asserted once where the check happened.
+      '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },

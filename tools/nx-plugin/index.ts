@@ -16,6 +16,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
   DependencyType,
+  type RawProjectGraphDependency,
   type CreateDependencies,
   type CreateNodesV2,
   type TargetConfiguration,
@@ -159,7 +160,7 @@ export const createDependencies: CreateDependencies = (_options, context) => {
   const projects = context.projects;
   const byName = new Map(Object.entries(projects).map(([root, p]) => [p.name ?? root, { root, tags: p.tags ?? [] }]));
   const imageProjects = [...byName.entries()].filter(([, p]) => p.tags.includes('type:lambda') || p.tags.includes('type:service'));
-  const deps = [];
+  const deps: RawProjectGraphDependency[] = [];
   for (const [name] of imageProjects) {
     if (byName.has('persistent')) {
       deps.push({ source: name, target: 'persistent', type: DependencyType.implicit });

@@ -1,4 +1,5 @@
-import type { Environment, Layer, RecordedResource } from '@tradai/infra-shared';
+import type { Environment, Layer } from '@tradai/infra-shared';
+import type { RecordedResource } from '@tradai/infra-shared/testing';
 
 /** The offline plan of one stack in one environment: dist/synth/<env>/<layer>.json. */
 export interface Plan {

@@ -1,0 +1,65 @@
+/**
+ * `tsx tools/images/cli.ts <image|push> --kind=lambda|service --name=<name> --env=<env>`
+ * image: computes the content tag, builds the image with the local builder, writes the manifest.
+ * push:  skips when ECR already has the tag; otherwise logs in, tags and pushes.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ECRClient } from '@aws-sdk/client-ecr';
+import { AWS_REGION, findWorkspaceRoot, parseEnvironment, type ImageKind } from '@tradai/infra-shared';
+import { buildCommand, detectBuilder, imageManifest, registryLogin, tagExists, type ImageManifest } from './images.js';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { kind: { type: 'string' }, name: { type: 'string' }, env: { type: 'string', default: 'dev' }, 'base-image': { type: 'string' } },
+});
+
+function run(cmd: string[], input?: string) {
+  const r = spawnSync(cmd[0]!, cmd.slice(1), { stdio: [input ? 'pipe' : 'inherit', 'inherit', 'inherit'], input });
+  if (r.status !== 0) throw new Error(`${cmd.join(' ')} exited with ${r.status ?? r.error?.message}`);
+}
+
+async function main() {
+  const kind = values.kind as ImageKind;
+  if (kind !== 'lambda' && kind !== 'service') throw new Error('--kind must be lambda or service');
+  if (!values.name) throw new Error('--name is required');
+  const env = parseEnvironment(values.env!);
+  const root = findWorkspaceRoot();
+  process.chdir(root);
+  const manifestPath = join(root, 'dist', 'images', `${kind}s`, `${values.name}.json`);
+
+  if (positionals[0] === 'image') {
+    const builder = detectBuilder();
+    const manifest = imageManifest(kind, values.name, root, builder);
+    run(buildCommand(builder, manifest, values['base-image']));
+    mkdirSync(dirname(manifestPath), { recursive: true });
+    writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+    console.log(`${manifest.localImage} built with ${builder}`);
+    return;
+  }
+  if (positionals[0] === 'push') {
+    if (!existsSync(manifestPath)) throw new Error(`${manifestPath} is missing: run \`npx nx run ${values.name}:image\` first`);
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as ImageManifest;
+    const ecr = new ECRClient({ region: AWS_REGION });
+    if (await tagExists(ecr, manifest.repository, manifest.tag)) {
+      console.log(`${manifest.repository}:${manifest.tag} is already in ECR (${env}); nothing to push`);
+      return;
+    }
+    const login = await registryLogin(ecr);
+    const remote = `${login.registry}/${manifest.repository}:${manifest.tag}`;
+    const tool = manifest.builder;
+    run([tool, 'login', '--username', login.username, '--password-stdin', login.registry], login.password);
+    run([tool, 'tag', manifest.localImage, remote]);
+    run([tool, 'push', remote]);
+    console.log(`pushed ${remote}`);
+    return;
+  }
+  throw new Error('command must be image or push');
+}
+
+main().catch((err) => {
+  console.error(`images ${positionals[0] ?? ''} ${values.name ?? ''}: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
