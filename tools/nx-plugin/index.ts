@@ -104,12 +104,14 @@ function lambdaBuild(name: string): TargetConfiguration {
   };
 }
 
-function commonTargets(projectRoot: string): Record<string, TargetConfiguration> {
+function commonTargets(projectRoot: string, nestedRoots: readonly string[]): Record<string, TargetConfiguration> {
   if (!existsSync(join(projectRoot, 'tsconfig.json'))) return {};
+  // A project nested in this folder runs its own tests.
+  const excludes = nestedRoots.map((r) => ` --exclude '${r}/**'`).join('');
   return {
     test: {
       executor: 'nx:run-commands',
-      options: { command: `vitest run --config vitest.config.ts --dir ${projectRoot}`, cwd: '{workspaceRoot}' },
+      options: { command: `vitest run --config vitest.config.ts --dir ${projectRoot}${excludes}`, cwd: '{workspaceRoot}' },
       inputs: ['default', '^production', '{workspaceRoot}/vitest.config.ts'],
       cache: true,
     },
@@ -134,7 +136,7 @@ function readProjectJson(projectRoot: string): { name?: string; tags?: string[] 
 }
 
 export const createNodesV2: CreateNodesV2 = [
-  '{apps,libs,infra}/**/project.json',
+  '{apps,libs,infra,tools}/**/project.json',
   (files, _options, context) =>
     createNodesFromFiles(
       (file) => {
@@ -142,7 +144,8 @@ export const createNodesV2: CreateNodesV2 = [
         const project = readProjectJson(join(context.workspaceRoot, projectRoot));
         const name = project.name ?? projectRoot.split('/').pop()!;
         const tags = project.tags ?? [];
-        let targets = commonTargets(projectRoot);
+        const nested = files.map((f) => dirname(f)).filter((r) => r !== projectRoot && r.startsWith(`${projectRoot}/`));
+        let targets = commonTargets(projectRoot, nested);
         if (tags.includes('type:stack')) targets = { ...targets, ...stackTargets(projectRoot, name) };
         if (tags.includes('type:lambda')) {
           targets = { ...targets, build: lambdaBuild(name), ...imageTargets('lambda', name) };

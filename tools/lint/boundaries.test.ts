@@ -1,0 +1,31 @@
+import { resolve } from 'node:path';
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(__dirname, '../..');
+const eslint = new ESLint({ cwd: root });
+
+/** Lints `code` as if it were the file at `filePath`, returning the boundary-rule messages. */
+async function boundaryErrors(filePath: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: resolve(root, filePath) });
+  return result!.messages.filter((m) => m.ruleId === '@nx/enforce-module-boundaries').map((m) => m.message);
+}
+
+describe('module boundaries (eslint.config.js)', () => {
+  it('forbids Pulumi in code shared with the runtime', async () => {
+    expect(await boundaryErrors('libs/contracts/src/x.ts', "import * as pulumi from '@pulumi/pulumi';\nexport const x = pulumi;\n")).toEqual([
+      expect.stringContaining('@pulumi/pulumi'),
+    ]);
+  });
+
+  it('forbids runtime projects from importing infra libs or Pulumi', async () => {
+    const errors = await boundaryErrors('apps/services/backend/x.ts', "import { SERVICES } from '@tradai/infra-shared';\nimport * as aws from '@pulumi/aws';\nexport const x = [SERVICES, aws];\n");
+    expect(errors).toEqual([expect.stringMatching(/scope:runtime/), expect.stringContaining('@pulumi/aws')]);
+  });
+
+  it('lets stacks use infra-shared and contracts', async () => {
+    expect(
+      await boundaryErrors('infra/edge/x.ts', "import { SERVICES } from '@tradai/infra-shared';\nimport { LAMBDA_NAMES } from '@tradai/contracts';\nexport const x = [SERVICES, LAMBDA_NAMES];\n"),
+    ).toEqual([]);
+  });
+});
