@@ -45,7 +45,8 @@ export function upstream<L extends Layer>(layer: L, cfg: TradaiConfig): Upstream
 
 /** Inputs for every output of a layer: what a program returns from its default export. */
 export type LayerExports<L extends Layer> = {
-  [K in keyof LayerOutputs<L>]-?: undefined extends LayerOutputs<L>[K]
+  // `-?` also strips `undefined` from LayerOutputs<L>[K], so optional keys are detected with Pick.
+  [K in keyof LayerOutputs<L>]-?: {} extends Pick<LayerOutputs<L>, K>
     ? pulumi.Input<NonNullable<LayerOutputs<L>[K]>> | undefined
     : pulumi.Input<LayerOutputs<L>[K]>;
 };
