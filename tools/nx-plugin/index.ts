@@ -9,8 +9,8 @@
  *   - every project.json with a tsconfig -> test, typecheck, lint
  *
  * Graph edges DESIGN.md requires and imports cannot express:
- *   - every image project -> persistent (its ECR repository lives there)
  *   - compute -> every image project (it references their digests)
+ * and, as task dependencies, every image's push/deploy -> persistent:deploy (its ECR repository).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -89,8 +89,10 @@ function imageTargets(kind: 'lambda' | 'service', name: string): Record<string, 
       outputs: [`{workspaceRoot}/dist/images/${kind}s/${name}.json`],
       cache: true,
     }),
-    push: images('push', { dependsOn: ['image'], cache: false }),
-    deploy: images('push', { dependsOn: ['image', '^deploy'], cache: false }),
+    // The ECR repository lives in persistent. This is a task dependency, not a project edge: an
+    // edge would make every image "affected" by any change to persistent or the infra config.
+    push: images('push', { dependsOn: ['image', { projects: ['persistent'], target: 'deploy' }], cache: false }),
+    deploy: images('push', { dependsOn: ['image', { projects: ['persistent'], target: 'deploy' }, '^deploy'], cache: false }),
   };
 }
 
@@ -165,9 +167,6 @@ export const createDependencies: CreateDependencies = (_options, context) => {
   const imageProjects = [...byName.entries()].filter(([, p]) => p.tags.includes('type:lambda') || p.tags.includes('type:service'));
   const deps: RawProjectGraphDependency[] = [];
   for (const [name] of imageProjects) {
-    if (byName.has('persistent')) {
-      deps.push({ source: name, target: 'persistent', type: DependencyType.implicit });
-    }
     if (byName.has('compute')) {
       deps.push({ source: 'compute', target: name, type: DependencyType.implicit });
     }

@@ -1,0 +1,22 @@
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { affectedDeploy } from './affected.js';
+
+const root = resolve(__dirname, '../..');
+
+describe('nx affected -t deploy', () => {
+  it('after one Lambda change: that Lambda build/image/push, then compute up, then edge up', () => {
+    const r = affectedDeploy(root, ['apps/lambdas/rollback/src/handler.ts']);
+    expect(r.affected).toEqual(['compute', 'edge', 'rollback']);
+    expect(r.work).toEqual(['compute:bundle', 'compute:deploy:dev', 'edge:bundle', 'edge:deploy:dev', 'rollback:build', 'rollback:deploy:dev', 'rollback:image:dev']);
+    // Everything else in the graph is an upstream deploy that skips when unchanged (images by tag, layers by hash).
+    expect(r.checks).toContain('persistent:deploy:dev');
+    expect(r.checks.some((t) => t.startsWith('foundation:'))).toBe(true);
+  });
+
+  it('a shared infra config change reaches the four stacks but no Lambda', () => {
+    const r = affectedDeploy(root, ['libs/infra-shared/src/config/services.ts']);
+    expect(r.affected).toEqual(expect.arrayContaining(['persistent', 'foundation', 'compute', 'edge']));
+    expect(r.affected.filter((p) => !['persistent', 'foundation', 'compute', 'edge', 'infra-shared', 'tools', 'policy', 'cost', 'plan-reports'].includes(p))).toEqual([]);
+  });
+});
