@@ -30,6 +30,13 @@ export interface BucketConfig {
 /** Every bucket aborts incomplete multipart uploads after this many days. */
 export const ABORT_INCOMPLETE_MULTIPART_DAYS = 7;
 
+/**
+ * Key prefixes in the logs bucket, one per writer. Its single bucket policy (persistent stack)
+ * lets each writer put objects under its own prefix only, so a writer in another stack (the
+ * compute ALB) must use exactly this prefix.
+ */
+export const LOGS_BUCKET_PREFIXES = { s3AccessLogs: 's3-access', cloudtrail: 'cloudtrail', alb: 'alb' } as const;
+
 /** S3_BUCKET_CONFIG: per-bucket versioning and lifecycle. */
 export const S3_BUCKET_CONFIG: Readonly<Record<BucketKey, BucketConfig>> = {
   configs: { versioning: true, lifecycle: [{ id: 'expire-old-versions', noncurrentExpireDays: 90 }], purpose: 'strategy configurations (versioned: every change is recoverable)' },

@@ -45,8 +45,9 @@ export function upstream<L extends Layer>(layer: L, cfg: TradaiConfig): Upstream
 
 /** Inputs for every output of a layer: what a program returns from its default export. */
 export type LayerExports<L extends Layer> = {
-  // `-?` also strips `undefined` from LayerOutputs<L>[K], so optional keys are detected with Pick.
-  [K in keyof LayerOutputs<L>]-?: {} extends Pick<LayerOutputs<L>, K>
+  // Not homomorphic (`& string`): every key is required, and an optional one keeps `| undefined`
+  // (with `[K in keyof T]-?` TypeScript strips undefined from the property type as well).
+  [K in keyof LayerOutputs<L> & string]: {} extends Pick<LayerOutputs<L>, K>
     ? pulumi.Input<NonNullable<LayerOutputs<L>[K]>> | undefined
     : pulumi.Input<LayerOutputs<L>[K]>;
 };

@@ -89,6 +89,13 @@ export class PulumiMocks implements pulumi.runtime.Mocks {
         return { id: '054676820928', arn: 'arn:aws:iam::054676820928:root' };
       case 'aws:iam/getPolicyDocument:getPolicyDocument':
         return { id: 'policy', json: JSON.stringify({ Version: '2012-10-17', Statement: inputs['statements'] ?? [] }) };
+      case 'aws:codeartifact/getRepositoryEndpoint:getRepositoryEndpoint': {
+        // The documented endpoint shape: https://<domain>-<owner>.d.codeartifact.<region>.amazonaws.com/<format>/<repo>/
+        const [domain, repository, format] = [inputs['domain'], inputs['repository'], inputs['format']].map(String);
+        const owner = typeof inputs['domainOwner'] === 'string' && inputs['domainOwner'] ? inputs['domainOwner'] : MOCK_ACCOUNT_ID;
+        const repositoryEndpoint = `https://${domain}-${owner}.d.codeartifact.${MOCK_REGION}.amazonaws.com/${format}/${repository}/`;
+        return { id: repositoryEndpoint, domain, domainOwner: owner, format, region: MOCK_REGION, repository, repositoryEndpoint };
+      }
       default:
         throw new Error(`PulumiMocks: no answer for invoke ${args.token}; add one in libs/infra-shared/src/testing/mocks.ts`);
     }

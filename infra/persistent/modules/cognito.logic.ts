@@ -1,0 +1,85 @@
+import { COGNITO_CONFIG, getResourceName, type Environment } from '@tradai/infra-shared';
+
+/** `tradai-api/backtests.write`: the scope strings a client lists (identifier/scope name). */
+export function scopeIdentifiers(server: { readonly identifier: string; readonly scopes: readonly { readonly name: string }[] } = COGNITO_CONFIG.resourceServer): string[] {
+  const names = server.scopes.map((s) => s.name);
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup !== undefined) throw new Error(`COGNITO_CONFIG.resourceServer: scope "${dup}" is defined twice`);
+  return names.map((n) => `${server.identifier}/${n}`);
+}
+
+/** Cognito's rule for a hosted-UI domain prefix. */
+const DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/**
+ * The Cognito domain prefix (`tradai-auth-dev-123456789012`). Prefixes are unique across all of
+ * AWS in a region, so the account id keeps two accounts (or a recreated pool) from colliding.
+ */
+export function cognitoDomainPrefix(env: Environment, accountId: string): string {
+  const prefix = `${getResourceName('auth', env)}-${accountId}`;
+  if (!DOMAIN_PREFIX.test(prefix) || /aws|amazon|cognito/.test(prefix)) throw new Error(`Cognito domain prefix "${prefix}" is not allowed`);
+  return prefix;
+}
+
+/** User pool settings from COGNITO_CONFIG (everything but name and tags). */
+export function userPoolSettings(protect: boolean) {
+  const p = COGNITO_CONFIG.passwordPolicy;
+  if (p.minimumLength < 12) throw new Error(`COGNITO_CONFIG.passwordPolicy.minimumLength ${p.minimumLength} is below 12`);
+  return {
+    passwordPolicy: { ...p },
+    mfaConfiguration: COGNITO_CONFIG.mfaConfiguration,
+    softwareTokenMfaConfiguration: { enabled: COGNITO_CONFIG.softwareTokenMfa },
+    usernameAttributes: ['email'],
+    autoVerifiedAttributes: ['email'],
+    // Accounts of a trading platform are invited by an administrator, never self-registered.
+    adminCreateUserConfig: { allowAdminCreateUserOnly: true },
+    accountRecoverySetting: { recoveryMechanisms: [{ name: 'verified_email', priority: 1 }] },
+    userAttributeUpdateSettings: { attributesRequireVerificationBeforeUpdates: ['email'] },
+    deletionProtection: protect ? 'ACTIVE' : 'INACTIVE',
+  };
+}
+
+const tokenValidity = () => ({
+  accessTokenValidity: COGNITO_CONFIG.tokenValidity.accessTokenMinutes,
+  idTokenValidity: COGNITO_CONFIG.tokenValidity.idTokenMinutes,
+  refreshTokenValidity: COGNITO_CONFIG.tokenValidity.refreshTokenDays,
+  tokenValidityUnits: { accessToken: 'minutes', idToken: 'minutes', refreshToken: 'days' },
+});
+
+/**
+ * The browser client: public (no secret, since a secret in a SPA is not secret), authorization
+ * code flow only. Cognito honours PKCE (`code_challenge`, S256) on code requests; with no secret
+ * the code is useless without the verifier. No implicit flow, no password auth.
+ */
+export function webClientSettings() {
+  return {
+    generateSecret: false,
+    allowedOauthFlowsUserPoolClient: true,
+    allowedOauthFlows: ['code'],
+    allowedOauthScopes: ['openid', 'email', 'profile'],
+    supportedIdentityProviders: ['COGNITO'],
+    callbackUrls: [...COGNITO_CONFIG.callbackUrls],
+    logoutUrls: [...COGNITO_CONFIG.logoutUrls],
+    explicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+    preventUserExistenceErrors: 'ENABLED',
+    enableTokenRevocation: true,
+    ...tokenValidity(),
+  };
+}
+
+/** The machine-to-machine client (CI, strategy registration): a secret and client_credentials only. */
+export function m2mClientSettings() {
+  return {
+    generateSecret: true,
+    allowedOauthFlowsUserPoolClient: true,
+    allowedOauthFlows: ['client_credentials'],
+    allowedOauthScopes: scopeIdentifiers(),
+    supportedIdentityProviders: ['COGNITO'],
+    // No user sign-in flow: the client's id and secret must never authenticate a person.
+    explicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
+    preventUserExistenceErrors: 'ENABLED',
+    enableTokenRevocation: true,
+    accessTokenValidity: COGNITO_CONFIG.tokenValidity.accessTokenMinutes,
+    tokenValidityUnits: { accessToken: 'minutes' },
+  };
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { ECR_REPOS, LAMBDA_ECR_REPOS } from '@tradai/infra-shared';
+import { ecrLifecyclePolicy, ecrRepoSpecs } from './ecr.logic.js';
+
+describe('ecrRepoSpecs', () => {
+  it('lists 6 service + 18 Lambda repositories, then the strategies, named tradai/<key>', () => {
+    const specs = ecrRepoSpecs(['momentum', 'mean-reversion']);
+    expect(specs).toHaveLength(6 + 18 + 2);
+    expect(specs.slice(0, 6).map((s) => s.key)).toEqual([...ECR_REPOS]);
+    expect(specs.slice(6, 24).map((s) => s.key)).toEqual([...LAMBDA_ECR_REPOS]);
+    expect(specs.slice(24)).toEqual([
+      { key: 'momentum', name: 'tradai/momentum' },
+      { key: 'mean-reversion', name: 'tradai/mean-reversion' },
+    ]);
+    for (const s of specs) expect(s.name).toBe(`tradai/${s.key}`);
+  });
+
+  it('has 24 repositories without strategies', () => {
+    expect(ecrRepoSpecs([])).toHaveLength(24);
+  });
+
+  it('refuses a duplicate or invalid repository name', () => {
+    expect(() => ecrRepoSpecs(['momentum', 'momentum'])).toThrow(/"momentum" is listed twice/);
+    expect(() => ecrRepoSpecs(['health-check'])).toThrow(/"health-check" is listed twice/);
+    expect(() => ecrRepoSpecs(['Bad_Name'])).toThrow(/"tradai\/Bad_Name" is not valid/);
+    expect(() => ecrRepoSpecs(['trailing-'])).toThrow(/is not valid/);
+  });
+});
+
+describe('ecrLifecyclePolicy', () => {
+  it('expires everything beyond the newest N images', () => {
+    expect(ecrLifecyclePolicy(7)).toEqual({
+      rules: [{ rulePriority: 1, description: 'keep the last 7 images', selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 7 }, action: { type: 'expire' } }],
+    });
+  });
+
+  it('refuses a count that would expire every image', () => {
+    expect(() => ecrLifecyclePolicy(0)).toThrow(/tradai:ecrKeepLastImages/);
+    expect(() => ecrLifecyclePolicy(2.5)).toThrow(/positive whole number/);
+  });
+});

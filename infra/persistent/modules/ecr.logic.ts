@@ -1,0 +1,54 @@
+import { allEcrRepoKeys, getEcrRepoName } from '@tradai/infra-shared';
+
+/** ECR's repository-name grammar (namespaces separated by `/`). */
+const ECR_NAME = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+
+export interface EcrRepoSpec {
+  /** Key in `ecr_repository_urls` (`backend`, `backtest-consumer`, a strategy name). */
+  readonly key: string;
+  /** `tradai/<key>`. */
+  readonly name: string;
+}
+
+/**
+ * Every repository persistent creates, in order: 6 services, 18 Lambdas, then the strategy
+ * repositories from `tradai:strategyRepos`. Throws on a duplicate or an invalid name.
+ */
+export function ecrRepoSpecs(strategyRepos: readonly string[]): EcrRepoSpec[] {
+  const keys = allEcrRepoKeys(strategyRepos);
+  const dup = keys.find((k, i) => keys.indexOf(k) !== i);
+  if (dup !== undefined) throw new Error(`ECR repository "${dup}" is listed twice (tradai:strategyRepos must not repeat or reuse a service/Lambda name)`);
+  return keys.map((key) => {
+    const name = getEcrRepoName(key);
+    if (!ECR_NAME.test(name) || name.length > 256) throw new Error(`ECR repository name "${name}" is not valid (lowercase letters, digits, . _ - and /)`);
+    return { key, name };
+  });
+}
+
+/** An ECR lifecycle policy document. */
+export interface EcrLifecyclePolicy {
+  readonly rules: readonly {
+    readonly rulePriority: number;
+    readonly description: string;
+    readonly selection: { readonly tagStatus: 'any'; readonly countType: 'imageCountMoreThan'; readonly countNumber: number };
+    readonly action: { readonly type: 'expire' };
+  }[];
+}
+
+/**
+ * Keeps the newest `keep` images of any tag status and expires the rest. Content-hash tags are
+ * immutable, so old images only accumulate; `keep` must cover the images a rollback needs.
+ */
+export function ecrLifecyclePolicy(keep: number): EcrLifecyclePolicy {
+  if (!Number.isInteger(keep) || keep < 1) throw new Error(`tradai:ecrKeepLastImages must be a positive whole number (got ${keep})`);
+  return {
+    rules: [
+      {
+        rulePriority: 1,
+        description: `keep the last ${keep} images`,
+        selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: keep },
+        action: { type: 'expire' },
+      },
+    ],
+  };
+}

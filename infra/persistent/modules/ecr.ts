@@ -1,0 +1,53 @@
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import { getTags, type TradaiConfig } from '@tradai/infra-shared';
+import { dataProtection } from '@tradai/infra-shared/pulumi';
+import { ecrLifecyclePolicy, ecrRepoSpecs } from './ecr.logic.js';
+
+export interface EcrRepositoriesArgs {
+  readonly cfg: TradaiConfig;
+}
+
+/**
+ * One repository per service image, Lambda and strategy (`tradai/<key>`): immutable tags (the
+ * content-hash tag always names the same image), scan on push, AES-256 at rest, and a lifecycle
+ * policy keeping the last `tradai:ecrKeepLastImages` images.
+ */
+export class EcrRepositories extends pulumi.ComponentResource {
+  readonly repositories: Readonly<Record<string, aws.ecr.Repository>>;
+  /** repo key -> repository URL (`ecr_repository_urls`). */
+  readonly repositoryUrls: pulumi.Output<Record<string, string>>;
+  /** repo key -> repository ARN (`ecr_repository_arns`). */
+  readonly repositoryArns: pulumi.Output<Record<string, string>>;
+
+  constructor(name: string, args: EcrRepositoriesArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('tradai:persistent:ECR', name, {}, opts);
+    const { cfg } = args;
+    const tags = getTags(cfg.environment);
+    const policy = JSON.stringify(ecrLifecyclePolicy(cfg.ecrKeepLastImages));
+    const repos: Record<string, aws.ecr.Repository> = {};
+    for (const { key, name: repoName } of ecrRepoSpecs(cfg.strategyRepos)) {
+      const repo = new aws.ecr.Repository(
+        `${name}-${key}`,
+        {
+          name: repoName,
+          imageTagMutability: 'IMMUTABLE',
+          imageScanningConfiguration: { scanOnPush: true },
+          encryptionConfigurations: [{ encryptionType: 'AES256' }],
+          // A repository with images is never deleted by the stack.
+          forceDelete: false,
+          tags,
+        },
+        { parent: this, ...dataProtection(cfg) },
+      );
+      new aws.ecr.LifecyclePolicy(`${name}-${key}-lifecycle`, { repository: repo.name, policy }, { parent: this });
+      repos[key] = repo;
+    }
+    this.repositories = repos;
+    const byKey = (pick: (r: aws.ecr.Repository) => pulumi.Output<string>) =>
+      pulumi.all(Object.fromEntries(Object.entries(repos).map(([k, r]) => [k, pick(r)]))) as pulumi.Output<Record<string, string>>;
+    this.repositoryUrls = byKey((r) => r.repositoryUrl);
+    this.repositoryArns = byKey((r) => r.arn);
+    this.registerOutputs({ repositoryUrls: this.repositoryUrls, repositoryArns: this.repositoryArns });
+  }
+}
