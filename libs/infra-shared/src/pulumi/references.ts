@@ -47,6 +47,7 @@ export function upstream<L extends Layer>(layer: L, cfg: TradaiConfig): Upstream
 export type LayerExports<L extends Layer> = {
   // Not homomorphic (`& string`): every key is required, and an optional one keeps `| undefined`
   // (with `[K in keyof T]-?` TypeScript strips undefined from the property type as well).
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- `{}` is the point: "may be empty"
   [K in keyof LayerOutputs<L> & string]: {} extends Pick<LayerOutputs<L>, K>
     ? pulumi.Input<NonNullable<LayerOutputs<L>[K]>> | undefined
     : pulumi.Input<LayerOutputs<L>[K]>;

@@ -45,7 +45,11 @@ export async function runInStack(fn: () => unknown): Promise<Record<string, unkn
     });
     return (await fn()) as pulumi.Inputs;
   });
-  return resolveOutputs((outputs ?? {}) as Record<string, unknown>);
+  const resolved = await resolveOutputs((outputs ?? {}) as Record<string, unknown>);
+  // Resources whose inputs wait on other resources (a rule on a group's id) register after the
+  // program returns: drain the RPC queue (what `disconnect` does first) so `mocks` has them all.
+  await (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs?.();
+  return resolved;
 }
 
 /** Resolves an Output (or plain value) to its value. Hangs on unknowns, so tests use preview = false. */

@@ -111,6 +111,17 @@ export function mockResourceState(type: string, name: string, inputs: Record<str
         masterUserSecrets: inputs['manageMasterUserPassword'] ? [{ secretArn: arnFor('secretsmanager', 'secret', `rds!db-${hex(physical, 8)}`), secretStatus: 'active', kmsKeyId: '' }] : [],
       });
       break;
+    case 'aws:ec2/instance:Instance':
+      // The NAT instance's primary ENI is the private route tables' target.
+      Object.assign(state, { primaryNetworkInterfaceId: `eni-0${hex(`${type}/${name}/eni`)}`, privateIp: '10.0.0.10' });
+      break;
+    case 'aws:ec2/eip:Eip':
+      Object.assign(state, { publicIp: '203.0.113.10', allocationId: id });
+      break;
+    case 'aws:kms/key:Key':
+      id = `${hex(`${type}/${name}`, 8)}-0000-4000-8000-${hex(`${type}/${name}/k`, 12)}`;
+      Object.assign(state, { keyId: id, arn: `arn:aws:kms:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:key/${id}` });
+      break;
     case 'aws:cognito/userPool:UserPool':
       id = `${MOCK_REGION}_${hex(physical, 9)}`;
       Object.assign(state, { endpoint: `cognito-idp.${MOCK_REGION}.amazonaws.com/${id}`, arn: `arn:aws:cognito-idp:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:userpool/${id}` });
@@ -150,6 +161,23 @@ export function mockResourceState(type: string, name: string, inputs: Record<str
     case 'aws:autoscaling/group:Group':
       Object.assign(state, { name: physical });
       break;
+    case 'aws:ec2/launchTemplate:LaunchTemplate':
+      Object.assign(state, { latestVersion: 1, defaultVersion: 1 });
+      break;
+    case 'aws:iam/openIdConnectProvider:OpenIdConnectProvider': {
+      // The provider's ARN names its issuer host, not a resource name.
+      const host = String(inputs['url'] ?? physical).replace(/^https:\/\//, '');
+      Object.assign(state, { arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:oidc-provider/${host}` });
+      break;
+    }
+    case 'aws:cloudwatch/metricAlarm:MetricAlarm':
+    case 'aws:cloudwatch/compositeAlarm:CompositeAlarm': {
+      // Both kinds of alarm ARN read `alarm:<name>`; a composite's name is its alarmName input.
+      const alarm = typeof inputs['alarmName'] === 'string' ? inputs['alarmName'] : physical;
+      id = alarm;
+      Object.assign(state, { arn: `arn:aws:cloudwatch:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:alarm:${alarm}` });
+      break;
+    }
     default:
       break;
   }
