@@ -1,0 +1,87 @@
+import type { LambdaName, TableKey } from '@tradai/contracts';
+import type { BucketKey, ServiceName } from '@tradai/infra-shared';
+import type { Workflow } from './arns.js';
+
+/**
+ * What a container workload (ECS service, the strategy task, the consolidated host) touches.
+ * The Lambdas' equivalent is LAMBDA_ACCESS in @tradai/contracts; services are not in contracts
+ * because only this stack reads this map (it derives the task role and the environment from it).
+ */
+export interface WorkloadAccess {
+  readonly tables: Partial<Record<TableKey, 'read' | 'write'>>;
+  readonly buckets: Partial<Record<BucketKey, 'read' | 'write'>>;
+  /** Sends backtest requests to the backtest queue. */
+  readonly sendsBacktests?: boolean;
+  readonly startsWorkflows?: readonly Workflow[];
+  readonly invokes?: readonly LambdaName[];
+  readonly callsMlflow?: boolean;
+  /** Reads the RDS credentials (MLflow's metadata store). */
+  readonly database?: boolean;
+}
+
+/** Per service (DESIGN.md: Services), from what each serves. */
+export const SERVICE_ACCESS: Readonly<Record<ServiceName, WorkloadAccess>> = {
+  // Backtests, models, deployments and trading status; starts retraining, rolls back.
+  'backend-api': {
+    tables: { workflow_state: 'write', deployments: 'read', trading_state: 'read', retraining_state: 'read', config_versions: 'read', health_state: 'read' },
+    buckets: { results: 'read', configs: 'read' },
+    sendsBacktests: true,
+    startsWorkflows: ['retraining'],
+    invokes: ['rollback'],
+    callsMlflow: true,
+  },
+  'data-collection': { tables: {}, buckets: { arcticdb: 'write' } },
+  'strategy-service': { tables: { config_versions: 'write', deployments: 'read' }, buckets: { configs: 'write' }, callsMlflow: true },
+  mlflow: { tables: {}, buckets: { mlflow: 'write' }, database: true },
+  'live-trading': { tables: { trading_state: 'write', deployments: 'read', config_versions: 'read' }, buckets: { configs: 'read', arcticdb: 'read' }, callsMlflow: true },
+  'dry-run-trading': { tables: { trading_state: 'write', deployments: 'read', config_versions: 'read' }, buckets: { configs: 'read', arcticdb: 'read' }, callsMlflow: true },
+  'shadow-trading': {
+    tables: { trading_state: 'write', shadow_test_state: 'read', config_versions: 'read' },
+    buckets: { configs: 'read', arcticdb: 'read' },
+    callsMlflow: true,
+  },
+};
+
+/** The strategy task (backtest | train): reads configs and market data, writes results and model artifacts. */
+export const STRATEGY_TASK_ACCESS: WorkloadAccess = {
+  tables: {},
+  buckets: { configs: 'read', arcticdb: 'read', results: 'write', mlflow: 'write' },
+  callsMlflow: true,
+};
+
+/**
+ * Several workloads sharing one role (the ECS task role, the consolidated host): the union, where
+ * `write` wins over `read` for a table or bucket.
+ */
+export function mergeAccess(list: readonly WorkloadAccess[]): WorkloadAccess {
+  const tables: Partial<Record<TableKey, 'read' | 'write'>> = {};
+  const buckets: Partial<Record<BucketKey, 'read' | 'write'>> = {};
+  for (const a of list) {
+    for (const [t, mode] of Object.entries(a.tables) as [TableKey, 'read' | 'write'][]) if (tables[t] !== 'write') tables[t] = mode;
+    for (const [b, mode] of Object.entries(a.buckets) as [BucketKey, 'read' | 'write'][]) if (buckets[b] !== 'write') buckets[b] = mode;
+  }
+  const union = <T>(pick: (a: WorkloadAccess) => readonly T[] | undefined) => [...new Set(list.flatMap((a) => pick(a) ?? []))];
+  return {
+    tables,
+    buckets,
+    sendsBacktests: list.some((a) => a.sendsBacktests),
+    startsWorkflows: union((a) => a.startsWorkflows),
+    invokes: union((a) => a.invokes),
+    callsMlflow: list.some((a) => a.callsMlflow),
+    database: list.some((a) => a.database),
+  };
+}
+
+/** Split a table/bucket access map into the keys written and the keys only read, sorted. */
+export function splitByMode<K extends string>(map: Partial<Record<K, 'read' | 'write'>>): { read: K[]; write: K[] } {
+  const entries = Object.entries(map) as [K, 'read' | 'write'][];
+  return {
+    read: entries.filter(([, m]) => m === 'read').map(([k]) => k).sort(),
+    write: entries.filter(([, m]) => m === 'write').map(([k]) => k).sort(),
+  };
+}
+
+/** `configs` -> `CONFIGS_BUCKET` (the contracts' ENV.configsBucket / ENV.resultsBucket follow the same rule). */
+export function bucketEnvName(bucket: BucketKey): string {
+  return `${bucket.toUpperCase()}_BUCKET`;
+}

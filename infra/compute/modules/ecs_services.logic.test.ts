@@ -1,0 +1,148 @@
+import { execFileSync } from 'node:child_process';
+import { ENV, TABLE_KEYS, tableEnvName, type TableKey } from '@tradai/contracts';
+import { BUCKET_KEYS, SERVICES, SERVICE_NAMES, loadConfig, type BucketKey, type ServiceName } from '@tradai/infra-shared';
+import { describe, expect, it } from 'vitest';
+import { SERVICE_ACCESS, bucketEnvName } from './access.logic.js';
+import {
+  DB_SECRET_KEYS,
+  capacityProviderStrategy,
+  containerHealthCheck,
+  deploymentLimits,
+  fargateServices,
+  parseRdsEndpoint,
+  serviceCommand,
+  serviceContainerDefinition,
+  serviceEnvironment,
+  serviceSecrets,
+  type ServiceEnvRefs,
+} from './ecs_services.logic.js';
+
+const refs: ServiceEnvRefs<string> = {
+  env: 'dev',
+  region: 'eu-central-1',
+  tableNames: Object.fromEntries(TABLE_KEYS.map((t) => [t, `tbl-${t}`])) as Record<TableKey, string>,
+  bucketNames: Object.fromEntries(BUCKET_KEYS.map((b) => [b, `bkt-${b}`])) as Record<BucketKey, string>,
+  backtestQueueUrl: 'https://sqs/queue',
+  workflowArns: { backtest: 'arn:backtest', retraining: 'arn:retraining' },
+  dbHost: 'db.host',
+  dbPort: '5432',
+  dbName: 'mlflow',
+  mlflowArtifactRoot: 's3://bkt-mlflow/artifacts',
+};
+const SECRET = 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:rds!db-x-AbCdEf';
+
+describe('which services run on Fargate', () => {
+  it('dev/staging: the three not consolidated; prod: all seven', () => {
+    expect(fargateServices(loadConfig('dev'))).toEqual(['live-trading', 'dry-run-trading', 'shadow-trading']);
+    expect(fargateServices(loadConfig('staging'))).toEqual(['live-trading', 'dry-run-trading', 'shadow-trading']);
+    expect(fargateServices(loadConfig('prod'))).toEqual(SERVICE_NAMES);
+    expect(fargateServices(loadConfig('dev', { consolidatedMode: 'false' }))).toHaveLength(7);
+  });
+});
+
+describe('capacity provider strategy', () => {
+  it('live-trading never runs on Spot, in any environment', () => {
+    for (const env of ['dev', 'staging', 'prod'] as const) {
+      expect(capacityProviderStrategy('live-trading', env)).toEqual([{ capacityProvider: 'FARGATE', weight: 1, base: 0 }]);
+    }
+  });
+
+  it('spot-tolerant services: Spot outside prod; in prod one on-demand task as a floor', () => {
+    expect(capacityProviderStrategy('dry-run-trading', 'dev').map((s) => s.capacityProvider)).toEqual(['FARGATE_SPOT']);
+    const prod = capacityProviderStrategy('backend-api', 'prod');
+    expect(prod).toContainEqual({ capacityProvider: 'FARGATE', weight: 1, base: 1 });
+    expect(prod.find((s) => s.capacityProvider === 'FARGATE_SPOT')!.base).toBe(0);
+    for (const s of SERVICE_NAMES) if (!SERVICES[s].spot) expect(capacityProviderStrategy(s, 'prod').some((p) => p.capacityProvider === 'FARGATE_SPOT')).toBe(false);
+  });
+});
+
+describe('service environment', () => {
+  it.each(SERVICE_NAMES)('%s: its tables and buckets, port and health path, never a credential', (service: ServiceName) => {
+    const env = serviceEnvironment(service, refs);
+    const access = SERVICE_ACCESS[service];
+    expect(env['SERVICE_PORT']).toBe(String(SERVICES[service].port));
+    expect(env['HEALTH_PATH']).toBe(SERVICES[service].healthCheckPath);
+    expect(env[ENV.environment]).toBe('dev');
+    expect(env[ENV.serviceDiscoveryNamespace]).toBe('tradai-dev.local');
+    for (const t of TABLE_KEYS) expect(env[tableEnvName(t)], t).toBe(access.tables[t] ? `tbl-${t}` : undefined);
+    for (const b of BUCKET_KEYS) expect(env[bucketEnvName(b)], b).toBe(access.buckets[b] ? `bkt-${b}` : undefined);
+    expect(Object.keys(env).filter((k) => /PASSWORD|USERNAME|SECRET/.test(k))).toEqual([]);
+  });
+
+  it('backend-api: queue, retraining workflow, rollback function and MLflow', () => {
+    const env = serviceEnvironment('backend-api', refs);
+    expect(env).toMatchObject({
+      BACKTEST_QUEUE_URL: 'https://sqs/queue',
+      RETRAINING_WORKFLOW_ARN: 'arn:retraining',
+      ROLLBACK_FUNCTION_NAME: 'tradai-rollback-dev',
+      MLFLOW_TRACKING_URI: 'http://mlflow.tradai-dev.local:5000/mlflow',
+    });
+    expect(env).not.toHaveProperty('BACKTEST_WORKFLOW_ARN');
+  });
+
+  it('mlflow: database location and artifact root; credentials only as ECS secrets', () => {
+    expect(serviceEnvironment('mlflow', refs)).toMatchObject({ DB_HOST: 'db.host', DB_PORT: '5432', DB_NAME: 'mlflow', MLFLOW_ARTIFACT_ROOT: 's3://bkt-mlflow/artifacts' });
+    expect(serviceSecrets('mlflow', SECRET)).toEqual([
+      { name: 'DB_USERNAME', valueFrom: `${SECRET}:username::` },
+      { name: 'DB_PASSWORD', valueFrom: `${SECRET}:password::` },
+    ]);
+    for (const s of SERVICE_NAMES.filter((x) => x !== 'mlflow')) expect(serviceSecrets(s, SECRET)).toEqual([]);
+    expect(Object.keys(DB_SECRET_KEYS)).toEqual(['DB_USERNAME', 'DB_PASSWORD']);
+  });
+
+  it('trading services know their mode', () => {
+    expect(serviceEnvironment('live-trading', refs)['TRADING_MODE']).toBe('live');
+    expect(serviceEnvironment('shadow-trading', refs)['TRADING_MODE']).toBe('shadow');
+    expect(serviceEnvironment('backend-api', refs)).not.toHaveProperty('TRADING_MODE');
+  });
+});
+
+describe('container definition', () => {
+  it('port, health check, secrets and logs of a service', () => {
+    const def = serviceContainerDefinition('mlflow', {
+      image: 'repo@sha256:1',
+      environment: [{ name: 'A', value: 'b' }],
+      secrets: serviceSecrets('mlflow', SECRET),
+      logGroup: '/ecs/tradai-mlflow-dev',
+      region: 'eu-central-1',
+    });
+    expect(def.portMappings).toEqual([{ name: 'mlflow', containerPort: 5000, hostPort: 5000, protocol: 'tcp' }]);
+    expect(def.secrets).toHaveLength(2);
+    expect(def.healthCheck.command[1]).toContain('http://127.0.0.1:5000/mlflow/health');
+    expect(def.logConfiguration.options['awslogs-group']).toBe('/ecs/tradai-mlflow-dev');
+    const node = serviceContainerDefinition('backend-api', { image: 'x', environment: [], secrets: [], logGroup: 'g', region: 'r' });
+    expect(node).not.toHaveProperty('secrets');
+    expect(node).not.toHaveProperty('command');
+    expect(containerHealthCheck('backend-api')[1]).toContain("fetch('http://127.0.0.1:8000/health')");
+  });
+
+  it('the MLflow command builds a URL-encoded store URI from the secret (run with python3 when available)', () => {
+    const [sh, flag, script] = serviceCommand('mlflow')!;
+    expect([sh, flag]).toEqual(['sh', '-c']);
+    expect(script).toContain('exec mlflow server --host 0.0.0.0 --port 5000 --static-prefix /mlflow');
+    expect(script).not.toMatch(/password=|DB_PASSWORD=/);
+    let python = true;
+    try {
+      execFileSync('python3', ['--version']);
+    } catch {
+      python = false;
+    }
+    if (!python) return;
+    // Swap the server for an echo and run the same shell + python as the container would.
+    const probe = script!.replace(/exec mlflow server .*/, 'echo "$MLFLOW_BACKEND_STORE_URI"').replace('python -c', 'python3 -c');
+    const out = execFileSync('sh', ['-c', probe], {
+      env: { PATH: process.env['PATH'], DB_USERNAME: 'tradai_admin', DB_PASSWORD: 'p@ss:w/rd%#?', DB_HOST: 'db.host', DB_PORT: '5432', DB_NAME: 'mlflow' },
+    }).toString();
+    expect(out.trim()).toBe('postgresql://tradai_admin:p%40ss%3Aw%2Frd%25%23%3F@db.host:5432/mlflow');
+  });
+
+  it('trading bots are replaced stop-first; others roll without capacity loss', () => {
+    expect(deploymentLimits('live-trading')).toEqual({ minimumHealthyPercent: 0, maximumPercent: 100 });
+    expect(deploymentLimits('backend-api')).toEqual({ minimumHealthyPercent: 100, maximumPercent: 200 });
+  });
+
+  it('parseRdsEndpoint splits host and port, and names a bad value', () => {
+    expect(parseRdsEndpoint('db.example:5432')).toEqual({ host: 'db.example', port: '5432' });
+    expect(() => parseRdsEndpoint('db.example')).toThrow('rds_endpoint "db.example" is not host:port');
+  });
+});

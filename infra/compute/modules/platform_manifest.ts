@@ -1,0 +1,71 @@
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import { PLATFORM_MANIFEST_KEY, TABLE_SCHEMAS, type PlatformManifest } from '@tradai/contracts';
+
+/** `<repo>@sha256:<hex>` -> `sha256:<hex>`; throws for an image not pinned by digest. */
+export function digestOf(imageUri: string): string {
+  const m = /@(sha256:[0-9a-f]{64})$/.exec(imageUri);
+  if (!m) throw new Error(`image ${imageUri} is not pinned by digest`);
+  return m[1]!;
+}
+
+type DynamoValue = { S: string } | { N: string } | { M: Record<string, DynamoValue> };
+
+/**
+ * The manifest as a DynamoDB item (attribute-value JSON, what aws.dynamodb.TableItem takes), keyed
+ * by PLATFORM_MANIFEST_KEY in the deployments table, sorted so the same deployment gives the same item.
+ */
+export function platformManifestItem(manifest: PlatformManifest): string {
+  const schema = TABLE_SCHEMAS.deployments;
+  const sortedMap = <V>(record: Readonly<Record<string, V>>, value: (v: V) => DynamoValue): DynamoValue => ({
+    M: Object.fromEntries(Object.keys(record).sort().map((k) => [k, value(record[k]!)])),
+  });
+  const item: Record<string, DynamoValue> = {
+    [schema.hashKey.name]: { S: PLATFORM_MANIFEST_KEY.strategy },
+    [schema.rangeKey!.name]: { S: PLATFORM_MANIFEST_KEY.deployed_at },
+    lambda_images: sortedMap(manifest.lambda_images, (d) => ({ S: d })),
+    service_desired_counts: sortedMap(manifest.service_desired_counts, (n) => ({ N: String(n) })),
+    updated_at: { S: manifest.updated_at },
+  };
+  return JSON.stringify(item);
+}
+
+export interface PlatformManifestArgs {
+  readonly deploymentsTableName: pulumi.Input<string>;
+  /** Deployed function name -> image URI (pinned by digest). */
+  readonly lambdaImages: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** ECS service name -> desired count (Fargate services; the consolidated host runs no ECS service). */
+  readonly serviceDesiredCounts: Readonly<Record<string, number>>;
+}
+
+/**
+ * What this stack deployed, written where infra-drift-detector reads it (@tradai/contracts
+ * platform-manifest): function image digests and ECS desired counts. `updated_at` is the time of
+ * the update that wrote it, so every `up` rewrites the item.
+ */
+export class PlatformManifestRecord extends pulumi.ComponentResource {
+  readonly item: aws.dynamodb.TableItem;
+
+  constructor(name: string, args: PlatformManifestArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('tradai:compute:PlatformManifest', name, {}, opts);
+    const schema = TABLE_SCHEMAS.deployments;
+    const updatedAt = new Date().toISOString();
+    this.item = new aws.dynamodb.TableItem(
+      `${name}-item`,
+      {
+        tableName: args.deploymentsTableName,
+        hashKey: schema.hashKey.name,
+        rangeKey: schema.rangeKey!.name,
+        item: pulumi.output(args.lambdaImages).apply((images) =>
+          platformManifestItem({
+            lambda_images: Object.fromEntries(Object.entries(images).map(([fn, uri]) => [fn, digestOf(uri)])),
+            service_desired_counts: args.serviceDesiredCounts,
+            updated_at: updatedAt,
+          }),
+        ),
+      },
+      { parent: this },
+    );
+    this.registerOutputs({});
+  }
+}
