@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { PLATFORM_MANIFEST_KEY, TABLE_SCHEMAS, type PlatformManifest } from '@tradai/contracts';
@@ -7,6 +8,16 @@ export function digestOf(imageUri: string): string {
   const m = /@(sha256:[0-9a-f]{64})$/.exec(imageUri);
   if (!m) throw new Error(`image ${imageUri} is not pinned by digest`);
   return m[1]!;
+}
+
+/** The manifest with its content revision (sha256 over both maps with sorted keys). */
+export function manifestWithRevision(
+  lambdaImages: Readonly<Record<string, string>>,
+  serviceDesiredCounts: Readonly<Record<string, number>>,
+): PlatformManifest {
+  const sorted = <V>(r: Readonly<Record<string, V>>) => Object.fromEntries(Object.keys(r).sort().map((k) => [k, r[k]]));
+  const revision = createHash('sha256').update(JSON.stringify([sorted(lambdaImages), sorted(serviceDesiredCounts)])).digest('hex').slice(0, 16);
+  return { lambda_images: lambdaImages, service_desired_counts: serviceDesiredCounts, revision };
 }
 
 type DynamoValue = { S: string } | { N: string } | { M: Record<string, DynamoValue> };
@@ -25,7 +36,7 @@ export function platformManifestItem(manifest: PlatformManifest): string {
     [schema.rangeKey!.name]: { S: PLATFORM_MANIFEST_KEY.deployed_at },
     lambda_images: sortedMap(manifest.lambda_images, (d) => ({ S: d })),
     service_desired_counts: sortedMap(manifest.service_desired_counts, (n) => ({ N: String(n) })),
-    updated_at: { S: manifest.updated_at },
+    revision: { S: manifest.revision },
   };
   return JSON.stringify(item);
 }
@@ -40,8 +51,8 @@ export interface PlatformManifestArgs {
 
 /**
  * What this stack deployed, written where infra-drift-detector reads it (@tradai/contracts
- * platform-manifest): function image digests and ECS desired counts. `updated_at` is the time of
- * the update that wrote it, so every `up` rewrites the item.
+ * platform-manifest): function image digests and ECS desired counts, with a content revision so
+ * the item is rewritten only when one of them changes.
  */
 export class PlatformManifestRecord extends pulumi.ComponentResource {
   readonly item: aws.dynamodb.TableItem;
@@ -49,7 +60,6 @@ export class PlatformManifestRecord extends pulumi.ComponentResource {
   constructor(name: string, args: PlatformManifestArgs, opts?: pulumi.ComponentResourceOptions) {
     super('tradai:compute:PlatformManifest', name, {}, opts);
     const schema = TABLE_SCHEMAS.deployments;
-    const updatedAt = new Date().toISOString();
     this.item = new aws.dynamodb.TableItem(
       `${name}-item`,
       {
@@ -57,11 +67,12 @@ export class PlatformManifestRecord extends pulumi.ComponentResource {
         hashKey: schema.hashKey.name,
         rangeKey: schema.rangeKey!.name,
         item: pulumi.output(args.lambdaImages).apply((images) =>
-          platformManifestItem({
-            lambda_images: Object.fromEntries(Object.entries(images).map(([fn, uri]) => [fn, digestOf(uri)])),
-            service_desired_counts: args.serviceDesiredCounts,
-            updated_at: updatedAt,
-          }),
+          platformManifestItem(
+            manifestWithRevision(
+              Object.fromEntries(Object.entries(images).map(([fn, uri]) => [fn, digestOf(uri)])),
+              args.serviceDesiredCounts,
+            ),
+          ),
         ),
       },
       { parent: this },
