@@ -1,4 +1,7 @@
 export * from './env.js';
 export * from './lambda-access.js';
 export * from './lambdas.js';
+export * from './metrics.js';
+export * from './platform-manifest.js';
+export * from './services.js';
 export * from './tables.js';

@@ -1,3 +1,4 @@
+import { SERVICE_ENDPOINTS } from '@tradai/contracts';
 import { ENVIRONMENT_SETTINGS, type Environment } from './environment.js';
 
 /** The six service image repositories (ECR_REPOS). */
@@ -20,15 +21,15 @@ export interface ServiceConfig {
   readonly description: string;
 }
 
-/** SERVICES: 7 ECS services from 6 images (DESIGN.md). */
+/** SERVICES: 7 ECS services from 6 images (DESIGN.md). Ports and health paths come from @tradai/contracts, which the runtime probes read too. */
 export const SERVICES = {
-  'backend-api': { imageRepo: 'backend', port: 8000, healthCheckPath: '/health', cpu: 512, memory: 1024, alb: true, spot: true, consolidated: true, description: 'REST API for backtests, models, deployments and trading status' },
-  'data-collection': { imageRepo: 'data-collection', port: 8002, healthCheckPath: '/health', cpu: 256, memory: 512, alb: true, spot: true, consolidated: true, description: 'market data sync into ArcticDB' },
-  'strategy-service': { imageRepo: 'strategy-service', port: 8003, healthCheckPath: '/health', cpu: 256, memory: 512, alb: true, spot: true, consolidated: true, description: 'strategy registry and configuration' },
-  mlflow: { imageRepo: 'mlflow', port: 5000, healthCheckPath: '/mlflow/health', cpu: 512, memory: 1024, alb: true, spot: true, consolidated: true, description: 'MLflow tracking server (RDS metadata, S3 artifacts)' },
-  'live-trading': { imageRepo: 'live-trading', port: 8004, healthCheckPath: '/health', cpu: 512, memory: 1024, alb: false, spot: false, consolidated: false, description: 'live trading bots' },
-  'dry-run-trading': { imageRepo: 'dry-run-trading', port: 8005, healthCheckPath: '/health', cpu: 256, memory: 512, alb: false, spot: true, consolidated: false, description: 'paper trading against live data' },
-  'shadow-trading': { imageRepo: 'dry-run-trading', port: 8006, healthCheckPath: '/health', cpu: 256, memory: 512, alb: false, spot: true, consolidated: false, description: 'candidate strategy version in dry-run beside live, for shadow tests' },
+  'backend-api': { imageRepo: 'backend', port: SERVICE_ENDPOINTS['backend-api'].port, healthCheckPath: SERVICE_ENDPOINTS['backend-api'].healthPath, cpu: 512, memory: 1024, alb: true, spot: true, consolidated: true, description: 'REST API for backtests, models, deployments and trading status' },
+  'data-collection': { imageRepo: 'data-collection', port: SERVICE_ENDPOINTS['data-collection'].port, healthCheckPath: SERVICE_ENDPOINTS['data-collection'].healthPath, cpu: 256, memory: 512, alb: true, spot: true, consolidated: true, description: 'market data sync into ArcticDB' },
+  'strategy-service': { imageRepo: 'strategy-service', port: SERVICE_ENDPOINTS['strategy-service'].port, healthCheckPath: SERVICE_ENDPOINTS['strategy-service'].healthPath, cpu: 256, memory: 512, alb: true, spot: true, consolidated: true, description: 'strategy registry and configuration' },
+  mlflow: { imageRepo: 'mlflow', port: SERVICE_ENDPOINTS.mlflow.port, healthCheckPath: SERVICE_ENDPOINTS.mlflow.healthPath, cpu: 512, memory: 1024, alb: true, spot: true, consolidated: true, description: 'MLflow tracking server (RDS metadata, S3 artifacts)' },
+  'live-trading': { imageRepo: 'live-trading', port: SERVICE_ENDPOINTS['live-trading'].port, healthCheckPath: SERVICE_ENDPOINTS['live-trading'].healthPath, cpu: 512, memory: 1024, alb: false, spot: false, consolidated: false, description: 'live trading bots' },
+  'dry-run-trading': { imageRepo: 'dry-run-trading', port: SERVICE_ENDPOINTS['dry-run-trading'].port, healthCheckPath: SERVICE_ENDPOINTS['dry-run-trading'].healthPath, cpu: 256, memory: 512, alb: false, spot: true, consolidated: false, description: 'paper trading against live data' },
+  'shadow-trading': { imageRepo: 'dry-run-trading', port: SERVICE_ENDPOINTS['shadow-trading'].port, healthCheckPath: SERVICE_ENDPOINTS['shadow-trading'].healthPath, cpu: 256, memory: 512, alb: false, spot: true, consolidated: false, description: 'candidate strategy version in dry-run beside live, for shadow tests' },
 } as const satisfies Record<string, ServiceConfig>;
 
 export type ServiceName = keyof typeof SERVICES;
