@@ -1,0 +1,5 @@
+export * from './dynalite.js';
+export * from './env.js';
+export * from './fauxqs.js';
+export * from './lambda.js';
+export * from './mlflow.js';
