@@ -1,0 +1,116 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { ConflictError, NotFoundError, readS3Text, tableFromEnv, ValidationError, WorkflowRepo } from '@tradai/lambda-core';
+import { setLambdaEnv, startDynalite, startFauxqs, type Dynalite, type Fauxqs } from '@tradai/lambda-core/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consumeResults, type ConsumeResultsDeps } from './run.js';
+
+const BUCKET = 'tradai-results-test';
+let db: Dynalite;
+let fx: Fauxqs;
+let workflows: WorkflowRepo;
+let deps: ConsumeResultsDeps;
+
+const file = (strategy = 'momo') => ({
+  strategy,
+  timeframe: '1d',
+  startingBalance: 1000,
+  equityCurve: [
+    { timestamp: '2026-01-01T00:00:00Z', equity: 1000 },
+    { timestamp: '2026-01-02T00:00:00Z', equity: 1050 },
+    { timestamp: '2026-01-03T00:00:00Z', equity: 1100 },
+  ],
+  trades: [{ pair: 'BTC/USDT', openedAt: '2026-01-01T00:00:00Z', closedAt: '2026-01-03T00:00:00Z', profitAbs: 100, profitRatio: 0.1 }],
+});
+
+async function put(key: string, body: unknown): Promise<void> {
+  await fx.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: typeof body === 'string' ? body : JSON.stringify(body) }));
+}
+
+async function running(id: string): Promise<void> {
+  await workflows.createQueued({ workflow_id: id, workflow_type: 'backtest', strategy: 'momo' });
+  await workflows.transition(id, 'RUNNING');
+}
+
+beforeAll(async () => {
+  [db, fx] = await Promise.all([startDynalite(), startFauxqs()]);
+  await db.createTables(['workflow_state']);
+  fx.server.createBucket(BUCKET);
+  workflows = new WorkflowRepo(tableFromEnv(db.doc, 'workflow_state', db.tableEnv()));
+  deps = { workflows, bucket: BUCKET, readObject: (key) => readS3Text(fx.s3, BUCKET, key) };
+});
+afterAll(async () => {
+  await Promise.all([db.stop(), fx.stop()]);
+});
+
+describe('consumeResults', () => {
+  it('reads the result file from S3 and stores the metrics on the workflow', async () => {
+    await running('bt-ok');
+    await put('backtests/bt-ok/result.json', file());
+    const out = await consumeResults(deps, { workflowId: 'bt-ok', resultKey: 'backtests/bt-ok/result.json' });
+    expect(out.metrics).toMatchObject({ total_return: expect.closeTo(0.1, 12), max_drawdown: 0, win_rate: 1, trade_count: 1, periods_per_year: 365 });
+    expect(await workflows.get('bt-ok')).toMatchObject({ status: 'RUNNING', result_key: 'backtests/bt-ok/result.json', metrics: out.metrics });
+  });
+
+  it('is a no-op on duplicate delivery, also after the workflow finished', async () => {
+    await running('bt-dup');
+    await put('r/dup.json', file());
+    const first = await consumeResults(deps, { workflowId: 'bt-dup', resultKey: 'r/dup.json' });
+    expect((await consumeResults(deps, { workflowId: 'bt-dup', resultKey: 'r/dup.json' })).stored).toBe(false);
+    await workflows.transition('bt-dup', 'SUCCEEDED');
+    expect(await consumeResults(deps, { workflowId: 'bt-dup', resultKey: 'r/dup.json' })).toEqual({ ...first, stored: false });
+  });
+
+  it('rejects a malformed file naming the field and writes nothing', async () => {
+    await running('bt-bad');
+    const bad = file();
+    bad.trades[0]!.profitAbs = 'lots' as unknown as number;
+    await put('r/bad.json', bad);
+    await expect(consumeResults(deps, { workflowId: 'bt-bad', resultKey: 'r/bad.json' })).rejects.toThrow(/trades\.0\.profitAbs/);
+    await put('r/notjson.json', 'equity,1000');
+    await expect(consumeResults(deps, { workflowId: 'bt-bad', resultKey: 'r/notjson.json' })).rejects.toThrow(/\(root\): body is not valid JSON/);
+    await put('r/other.json', file('other'));
+    await expect(consumeResults(deps, { workflowId: 'bt-bad', resultKey: 'r/other.json' })).rejects.toThrow(ValidationError);
+    expect((await workflows.get('bt-bad'))?.metrics).toBeUndefined();
+  });
+
+  it('names a missing result file and a missing workflow', async () => {
+    await running('bt-none');
+    await expect(consumeResults(deps, { workflowId: 'bt-none', resultKey: 'r/missing.json' })).rejects.toThrow(
+      new NotFoundError(`result file s3://${BUCKET}/r/missing.json does not exist (the strategy task wrote no result)`),
+    );
+    await expect(consumeResults(deps, { workflowId: 'bt-ghost', resultKey: 'r/x.json' })).rejects.toThrow(NotFoundError);
+  });
+
+  it('refuses to attach results to a workflow that is not RUNNING', async () => {
+    await workflows.createQueued({ workflow_id: 'bt-q', workflow_type: 'backtest', strategy: 'momo' });
+    await put('r/q.json', file());
+    await expect(consumeResults(deps, { workflowId: 'bt-q', resultKey: 'r/q.json' })).rejects.toThrow(ConflictError);
+  });
+
+  it('surfaces an S3 outage as an error (Step Functions retries the task)', async () => {
+    await running('bt-s3');
+    const down = { ...deps, readObject: () => Promise.reject(Object.assign(new Error('SlowDown'), { name: 'SlowDown' })) };
+    await expect(consumeResults(down, { workflowId: 'bt-s3', resultKey: 'r/x.json' })).rejects.toThrow('SlowDown');
+    expect((await workflows.get('bt-s3'))?.metrics).toBeUndefined();
+  });
+});
+
+describe('handler', () => {
+  it('validates the task input and reads from the configured bucket', async () => {
+    const restore = setLambdaEnv('consume-results', {
+      ...db.tableEnv(),
+      RESULTS_BUCKET: BUCKET,
+      AWS_ENDPOINT_URL_DYNAMODB: db.endpoint,
+      AWS_ENDPOINT_URL_S3: fx.endpoint,
+    });
+    try {
+      const { handler } = await import('./handler.js');
+      await expect(handler({ workflowId: 'bt-h' })).rejects.toThrow(/^invalid consume-results input: resultKey: /);
+      await running('bt-h');
+      await put('backtests/bt-h/result.json', file());
+      expect((await handler({ workflowId: 'bt-h', resultKey: 'backtests/bt-h/result.json' })).metrics.trade_count).toBe(1);
+    } finally {
+      restore();
+    }
+  });
+});

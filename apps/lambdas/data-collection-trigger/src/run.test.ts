@@ -1,0 +1,65 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+
+vi.hoisted(() => {
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+});
+const { run } = await import('./run.js');
+type Deps = import('./run.js').Deps;
+
+let server: Server;
+let base: string;
+let received: unknown[] = [];
+let status = 200;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    let data = '';
+    req.on('data', (c: Buffer) => (data += c.toString()));
+    req.on('end', () => {
+      received.push(JSON.parse(data));
+      res.writeHead(status).end('{}');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+beforeEach(() => {
+  received = [];
+  status = 200;
+});
+
+const deps = (): Deps => ({
+  url: `${base}/api/v1/data/sync`,
+  symbols: ['BTC/USDT', 'ETH/USDT'],
+  timeframes: ['1h', '4h', '1d'],
+  retry: { attempts: 2, baseDelayMs: 1, timeoutMs: 1000 },
+  fetch: globalThis.fetch,
+});
+
+describe('data-collection-trigger handler', () => {
+  it('syncs the configured symbols and timeframes on a scheduled event', async () => {
+    const r = await run({ source: 'aws.events', 'detail-type': 'Scheduled Event', time: '2026-03-01T12:00:00Z' }, deps());
+    expect(r.httpStatus).toBe(200);
+    expect(received).toEqual([{ symbols: ['BTC/USDT', 'ETH/USDT'], timeframes: ['1h', '4h', '1d'] }]);
+  });
+
+  it('lets a manual invocation narrow the lists', async () => {
+    await run({ symbols: ['SOL/USDT'] }, deps());
+    expect(received).toEqual([{ symbols: ['SOL/USDT'], timeframes: ['1h', '4h', '1d'] }]);
+  });
+
+  it('rejects a malformed event naming the field and sends nothing', async () => {
+    await expect(run({ symbols: 'BTC/USDT' }, deps())).rejects.toThrow(/invalid data-collection-trigger event: symbols:/);
+    await expect(run({ timeframes: [] }, deps())).rejects.toThrow(/timeframes:/);
+    expect(received).toEqual([]);
+  });
+
+  it('fails with a clear error when data-collection keeps answering 5xx', async () => {
+    status = 503;
+    await expect(run({}, deps())).rejects.toThrow(/data sync via .*\/api\/v1\/data\/sync failed after 2 attempts: HTTP 503/);
+    expect(received).toHaveLength(2);
+  });
+});

@@ -1,0 +1,61 @@
+import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { Table, type TradingItem } from '@tradai/lambda-core';
+import { startDynalite, type Dynalite } from '@tradai/lambda-core/testing';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-vitest/extend';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+
+vi.hoisted(() => {
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+});
+const { run } = await import('./run.js');
+type Deps = import('./run.js').Deps;
+
+const NOW = Date.parse('2026-03-01T12:00:00Z');
+const cw = mockClient(CloudWatchClient);
+let db: Dynalite;
+let bots: Table<TradingItem>;
+
+beforeAll(async () => {
+  db = await startDynalite();
+  const names = await db.createTables(['trading_state']);
+  bots = new Table<TradingItem>(db.doc, 'trading_state', names.trading_state);
+  await bots.put({ bot_id: 'live-1', strategy: 'momentum', mode: 'live', last_heartbeat_at: new Date(NOW - 30_000).toISOString() });
+  await bots.put({ bot_id: 'live-2', strategy: 'momentum', mode: 'live', last_heartbeat_at: new Date(NOW - 600_000).toISOString() });
+  await bots.put({ bot_id: 'dry-1', strategy: 'meanrev', mode: 'dry-run', last_heartbeat_at: new Date(NOW - 3_600_000).toISOString() });
+});
+afterAll(() => db.stop());
+beforeEach(() => cw.reset());
+
+const deps = (): Deps => ({ bots, cloudwatch: new CloudWatchClient({ region: 'us-east-1' }), environment: 'dev', staleSeconds: 180, now: () => NOW });
+
+describe('heartbeat-monitor handler', () => {
+  it('publishes the number of stale bots to TradAI/StaleHeartbeats for the environment', async () => {
+    cw.on(PutMetricDataCommand).resolves({});
+    const result = await run({ source: 'aws.events', 'detail-type': 'Scheduled Event', time: '2026-03-01T12:00:00Z' }, deps());
+    expect(result.bots).toBe(3);
+    expect(result.stale.map((s) => s.botId).sort()).toEqual(['dry-1', 'live-2']);
+    expect(cw).toHaveReceivedCommandTimes(PutMetricDataCommand, 1);
+    expect(cw).toHaveReceivedCommandWith(PutMetricDataCommand, {
+      Namespace: 'TradAI',
+      MetricData: [expect.objectContaining({ MetricName: 'StaleHeartbeats', Value: 2, Dimensions: [{ Name: 'Environment', Value: 'dev' }] })],
+    });
+  });
+
+  it('publishes 0 when every bot is fresh', async () => {
+    cw.on(PutMetricDataCommand).resolves({});
+    await run({}, { ...deps(), staleSeconds: 7200 });
+    expect(cw).toHaveReceivedCommandWith(PutMetricDataCommand, { MetricData: [expect.objectContaining({ Value: 0 })] });
+  });
+
+  it('rejects a malformed event naming the field and publishes nothing', async () => {
+    await expect(run({ time: 'noon' }, deps())).rejects.toThrow(/time:/);
+    await expect(run('tick', deps())).rejects.toThrow(/\(root\)/);
+    expect(cw).toHaveReceivedCommandTimes(PutMetricDataCommand, 0);
+  });
+
+  it('fails loudly when CloudWatch rejects the datapoint (the alarm would otherwise go silent)', async () => {
+    cw.on(PutMetricDataCommand).rejects(new Error('Throttling: Rate exceeded'));
+    await expect(run({}, deps())).rejects.toThrow(/Rate exceeded/);
+  });
+});

@@ -1,0 +1,45 @@
+import { createHash } from 'node:crypto';
+import { AlertNotification, CloudWatchAlarmMessage, parseEvent, ValidationError } from '@tradai/lambda-core';
+
+const ALARM_SEVERITY = { ALARM: 'critical', OK: 'info', INSUFFICIENT_DATA: 'warning' } as const;
+
+/** CloudWatch writes `2026-01-01T00:00:00.000+0000`; ISO needs `+00:00`. */
+function alarmTime(raw: string, fallback: string): string {
+  const fixed = raw.replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
+  return Number.isNaN(Date.parse(fixed)) ? fallback : new Date(fixed).toISOString();
+}
+
+/**
+ * Turns an alerts-topic message into an AlertNotification: TradAI's own JSON alerts as they are,
+ * CloudWatch alarm notifications mapped (severity from the new state). Anything else is a
+ * ValidationError naming the AlertNotification field that is wrong.
+ */
+export function normalise(message: string, snsTimestamp: string): AlertNotification {
+  let value: unknown;
+  try {
+    value = JSON.parse(message);
+  } catch {
+    throw new ValidationError('invalid alert notification: (root): message is not JSON', '(root)');
+  }
+  const alarm = CloudWatchAlarmMessage.safeParse(value);
+  if (alarm.success) {
+    const a = alarm.data;
+    return {
+      type: `alarm.${a.NewStateValue.toLowerCase()}`,
+      severity: ALARM_SEVERITY[a.NewStateValue],
+      source: 'cloudwatch',
+      subject: `[${a.NewStateValue}] ${a.AlarmName}`.slice(0, 100),
+      message: a.NewStateReason,
+      occurredAt: alarmTime(a.StateChangeTime, snsTimestamp),
+      dedupKey: `alarm:${a.AlarmName}:${a.NewStateValue}`,
+      details: { alarmName: a.AlarmName, oldState: a.OldStateValue, description: a.AlarmDescription },
+    };
+  }
+  return parseEvent(AlertNotification, value, 'alert notification');
+}
+
+/** DynamoDB partition keys are capped at 2048 bytes: long keys are hashed, short ones kept readable. */
+export function dedupKeyOf(n: AlertNotification): string {
+  const key = n.dedupKey ?? `${n.source}:${n.type}:${n.subject}`;
+  return Buffer.byteLength(key) <= 512 ? key : `sha256:${createHash('sha256').update(key).digest('hex')}`;
+}

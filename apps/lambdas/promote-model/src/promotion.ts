@@ -1,0 +1,57 @@
+import type { ConfigVersionItem, DeploymentItem, RetrainingItem } from '@tradai/lambda-core';
+import { ConflictError } from '@tradai/lambda-core';
+
+/**
+ * Deployment id of a promotion: one per retraining run, so a retried promotion finds the
+ * deployment it already recorded instead of adding a second one.
+ */
+export function deploymentIdFor(strategy: string, startedAt: string): string {
+  return `${strategy}-retrain-${startedAt.replace(/[^0-9]/g, '').slice(0, 14)}`;
+}
+
+/** Refuses a promotion compare-models did not decide on, naming what differs. */
+export function assertPromotable(run: RetrainingItem, candidateVersion: string): void {
+  if (run.decision !== 'promote') {
+    throw new ConflictError(`retraining run ${run.strategy}@${run.started_at} decision is ${run.decision ?? 'not recorded'}, not promote`);
+  }
+  if (run.candidate_version !== candidateVersion) {
+    throw new ConflictError(`retraining run ${run.strategy}@${run.started_at} decided on version ${run.candidate_version}, not ${candidateVersion}`);
+  }
+}
+
+/** The config version to append: the current one with the promoted model. */
+export function nextConfigVersion(
+  current: ConfigVersionItem,
+  modelName: string,
+  modelVersion: string,
+  deploymentId: string,
+  now: string,
+): Omit<ConfigVersionItem, 'version'> {
+  const { version: _v, ...rest } = current;
+  return { ...rest, model_name: modelName, model_version: modelVersion, deployment_id: deploymentId, created_at: now, source: 'promote-model' };
+}
+
+/** The deployment record of a promotion. */
+export function deploymentRecord(args: {
+  strategy: string;
+  deploymentId: string;
+  config: ConfigVersionItem;
+  modelName: string;
+  modelVersion: string;
+  previous: DeploymentItem | undefined;
+  now: string;
+}): DeploymentItem {
+  return {
+    strategy: args.strategy,
+    deployed_at: args.now,
+    deployment_id: args.deploymentId,
+    config_version: args.config.version,
+    model_name: args.modelName,
+    model_version: args.modelVersion,
+    image: args.config.image,
+    source: 'promote-model',
+    // deployment-verifier moves it to verified or rolled_back.
+    status: 'verifying',
+    previous_deployment_id: args.previous?.deployment_id,
+  };
+}

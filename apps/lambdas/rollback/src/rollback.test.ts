@@ -1,0 +1,43 @@
+import type { ConfigVersionItem, DeploymentItem } from '@tradai/lambda-core';
+import { describe, expect, it } from 'vitest';
+import { NoPreviousDeploymentError, StaleRollbackError, planRollback, rollbackWrites } from './rollback.js';
+
+const dep = (id: string, at: string, cv: number, image: string, extra: Partial<DeploymentItem> = {}): DeploymentItem => ({ strategy: 's', deployment_id: id, deployed_at: at, config_version: cv, image, source: 'promote-model', ...extra });
+const req = { strategy: 's', reason: 'drawdown', requestedBy: 'test' };
+
+describe('planRollback', () => {
+  const history = [dep('d1', '2026-01-01', 1, 'A'), dep('d3', '2026-03-01', 3, 'C'), dep('d2', '2026-02-01', 2, 'B')];
+
+  it('restores the newest older deployment (history in any order)', () => {
+    const p = planRollback(req, history);
+    expect(p).toMatchObject({ kind: 'restore', from: { deployment_id: 'd3' }, to: { deployment_id: 'd2' } });
+  });
+
+  it('skips deployments that were rolled back and ones identical to the current', () => {
+    const h = [dep('d1', '2026-01-01', 1, 'A'), dep('d2', '2026-02-01', 2, 'B', { status: 'rolled_back' }), dep('d2b', '2026-02-15', 3, 'C'), dep('d3', '2026-03-01', 3, 'C')];
+    expect(planRollback(req, h)).toMatchObject({ kind: 'restore', to: { deployment_id: 'd1' } });
+  });
+
+  it('refuses without a previous deployment', () => {
+    expect(() => planRollback(req, [])).toThrow(NoPreviousDeploymentError);
+    expect(() => planRollback(req, [dep('d1', '2026-01-01', 1, 'A')])).toThrow(/no previous deployment to restore \(current: d1\)/);
+  });
+
+  it('is a no-op for a deployment already rolled back, and refuses a stale or unknown one', () => {
+    const h = [dep('d1', '2026-01-01', 1, 'A'), dep('d2', '2026-02-01', 2, 'B', { status: 'rolled_back' }), dep('r3', '2026-02-02', 3, 'A', { source: 'rollback' })];
+    expect(planRollback({ ...req, deploymentId: 'd2' }, h)).toMatchObject({ kind: 'already-done', current: { deployment_id: 'r3' } });
+    expect(() => planRollback({ ...req, deploymentId: 'd1' }, h)).toThrow(StaleRollbackError);
+    expect(() => planRollback({ ...req, deploymentId: 'nope' }, h)).toThrow(/does not exist/);
+  });
+});
+
+describe('rollbackWrites', () => {
+  it('writes version latest+1 pointing at the restored version, a deployment on it and a COMPLETED record', () => {
+    const plan = { kind: 'restore' as const, from: dep('d3', '2026-03-01', 3, 'C'), to: dep('d2', '2026-02-01', 2, 'B', { model_version: '7' }) };
+    const restored: ConfigVersionItem = { strategy: 's', version: 2, config_key: 'k2', image: 'B', created_at: 'x', source: 'promote-model', model_version: '7' };
+    const w = rollbackWrites(plan, restored, 5, req, 'req-at', 'now');
+    expect(w.configVersion).toMatchObject({ version: 6, config_key: 'k2', image: 'B', model_version: '7', source: 'rollback', restored_from: 2, created_at: 'now' });
+    expect(w.deployment).toMatchObject({ deployment_id: 'rollback-s-v6', config_version: 6, image: 'B', source: 'rollback', status: 'active', previous_deployment_id: 'd3', restored_deployment_id: 'd2', deployed_at: 'now' });
+    expect(w.record).toEqual({ strategy: 's', requested_at: 'req-at', reason: 'drawdown', requested_by: 'test', from_deployment_id: 'd3', to_deployment_id: 'd2', to_config_version: 6, status: 'COMPLETED' });
+  });
+});
