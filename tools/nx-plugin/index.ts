@@ -25,10 +25,13 @@ import {
 
 const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
 
-/** One configuration per environment; the option is read by the tools as `--env`. */
+/**
+ * One configuration per environment. The option is `environment`, not `env`: run-commands already
+ * has an `env` option (the process environment).
+ */
 const envConfigurations = () => ({
   defaultConfiguration: 'dev',
-  configurations: Object.fromEntries(ENVIRONMENTS.map((env) => [env, { env }])),
+  configurations: Object.fromEntries(ENVIRONMENTS.map((env) => [env, { environment: env }])),
 });
 
 const TOOL_INPUTS = ['{workspaceRoot}/tools/pulumi/**/*', '{workspaceRoot}/tools/synth/**/*'];
@@ -36,7 +39,7 @@ const TOOL_INPUTS = ['{workspaceRoot}/tools/pulumi/**/*', '{workspaceRoot}/tools
 function stackTargets(projectRoot: string, layer: string): Record<string, TargetConfiguration> {
   const pulumi = (command: string, extra: Partial<TargetConfiguration> = {}): TargetConfiguration => ({
     executor: 'nx:run-commands',
-    options: { command: `tsx tools/pulumi/cli.ts ${command} --layer=${layer} --env={args.env}`, cwd: '{workspaceRoot}', env: 'dev' },
+    options: { command: `tsx tools/pulumi/cli.ts ${command} --layer=${layer} --env={args.environment}`, cwd: '{workspaceRoot}', environment: 'dev' },
     ...envConfigurations(),
     cache: false,
     ...extra,
@@ -51,7 +54,7 @@ function stackTargets(projectRoot: string, layer: string): Record<string, Target
     },
     synth: {
       executor: 'nx:run-commands',
-      options: { command: `tsx tools/synth/cli.ts --layer=${layer} --env={args.env}`, cwd: '{workspaceRoot}', env: 'dev' },
+      options: { command: `tsx tools/synth/cli.ts --layer=${layer} --env={args.environment}`, cwd: '{workspaceRoot}', environment: 'dev' },
       ...envConfigurations(),
       // Upstream plans feed this layer's StackReferences; Lambda bundles feed image tags.
       dependsOn: ['^synth', '^build'],
@@ -62,7 +65,7 @@ function stackTargets(projectRoot: string, layer: string): Record<string, Target
         { dependentTasksOutputFiles: '**/*.json', transitive: true },
         { dependentTasksOutputFiles: '**/*.mjs', transitive: true },
       ],
-      outputs: [`{workspaceRoot}/dist/synth/{options.env}/${layer}.json`],
+      outputs: [`{workspaceRoot}/dist/synth/{options.environment}/${layer}.json`],
       cache: true,
     },
     preview: pulumi('preview', { dependsOn: ['bundle', '^build'] }),
@@ -77,7 +80,7 @@ function stackTargets(projectRoot: string, layer: string): Record<string, Target
 function imageTargets(kind: 'lambda' | 'service', name: string): Record<string, TargetConfiguration> {
   const images = (command: string, extra: Partial<TargetConfiguration>): TargetConfiguration => ({
     executor: 'nx:run-commands',
-    options: { command: `tsx tools/images/cli.ts ${command} --kind=${kind} --name=${name} --env={args.env}`, cwd: '{workspaceRoot}', env: 'dev' },
+    options: { command: `tsx tools/images/cli.ts ${command} --kind=${kind} --name=${name} --env={args.environment}`, cwd: '{workspaceRoot}', environment: 'dev' },
     ...envConfigurations(),
     ...extra,
   });
