@@ -1,0 +1,45 @@
+import type { Environment, Layer } from '@tradai/infra-shared';
+import { mockResourceState } from '@tradai/infra-shared/testing';
+import { PlanGraph, type LocatedResource } from '@tradai/policy';
+
+const res = (type: string, name: string, inputs: Record<string, unknown>, layer: Layer): LocatedResource => ({ type, name, inputs, parent: null, layer });
+const id = (r: LocatedResource) => mockResourceState(r.type, r.name, r.inputs).id;
+const arn = (r: LocatedResource) => String(mockResourceState(r.type, r.name, r.inputs).state['arn']);
+
+/**
+ * A small synthetic plan with one of each priced kind, shaped like the real synth output
+ * (references are the mock runtime's ids and ARNs). `consolidated` adds the EC2 host; otherwise
+ * the four core services run on Fargate.
+ */
+export function smallPlan(env: Environment, consolidated: boolean): PlanGraph {
+  const nat = res('aws:ec2/instance:Instance', 'nat', { instanceType: 't4g.nano', sourceDestCheck: false, associatePublicIpAddress: true, rootBlockDevice: { volumeType: 'gp3', encrypted: true } }, 'foundation');
+  const eip = res('aws:ec2/eip:Eip', 'nat-eip', { domain: 'vpc', instance: id(nat) }, 'foundation');
+  const db = res('aws:rds/instance:Instance', 'mlflow-db', { identifier: `tradai-mlflow-db-${env}`, instanceClass: env === 'prod' ? 'db.t4g.small' : 'db.t4g.micro', allocatedStorage: env === 'prod' ? 50 : 20, multiAz: env === 'prod', manageMasterUserPassword: true }, 'foundation');
+  const queue = res('aws:sqs/queue:Queue', 'backtest', { name: `tradai-backtest-queue-${env}` }, 'foundation');
+  const fn = res('aws:lambda/function:Function', 'heartbeat-monitor', { name: `tradai-heartbeat-monitor-${env}`, memorySize: 256, timeout: 30, architectures: ['x86_64'] }, 'compute');
+  const consumer = res('aws:lambda/function:Function', 'backtest-consumer', { name: `tradai-backtest-consumer-${env}`, memorySize: 256, timeout: 60 }, 'compute');
+  const schedule = res('aws:scheduler/schedule:Schedule', 'heartbeat-schedule', { scheduleExpression: 'rate(5 minutes)', target: { arn: arn(fn) } }, 'compute');
+  const esm = res('aws:lambda/eventSourceMapping:EventSourceMapping', 'consumer-sqs', { eventSourceArn: arn(queue), functionName: arn(consumer) }, 'compute');
+  const table = res('aws:dynamodb/table:Table', 'trading-state', { name: `tradai-trading-state-${env}`, billingMode: 'PAY_PER_REQUEST', pointInTimeRecovery: { enabled: true } }, 'persistent');
+  const bucket = res('aws:s3/bucket:Bucket', 'arcticdb', { bucket: `tradai-arcticdb-${env}` }, 'persistent');
+  const role = res('aws:iam/role:Role', 'role', { assumeRolePolicy: '{}' }, 'compute');
+  const strange = res('aws:appsync/graphQLApi:GraphQLApi', 'mystery', {}, 'edge');
+  const component = res('tradai:compute:Lambdas', 'lambdas', {}, 'compute');
+  const all = [nat, eip, db, queue, fn, consumer, schedule, esm, table, bucket, role, strange, component];
+
+  const task = (name: string, cpu: number, memory: number) => res('aws:ecs/taskDefinition:TaskDefinition', `${name}-task`, { family: `tradai-${name}-${env}`, cpu: String(cpu), memory: String(memory) }, 'compute');
+  const live = task('live-trading', 512, 1024);
+  all.push(live, res('aws:ecs/service:Service', 'live-trading', { name: `tradai-live-trading-${env}`, desiredCount: 1, taskDefinition: arn(live), capacityProviderStrategies: [{ capacityProvider: 'FARGATE', weight: 1 }] }, 'compute'));
+  const strategy = task('strategy', 1024, 2048);
+  all.push(strategy);
+  if (consolidated) {
+    const lt = res('aws:ec2/launchTemplate:LaunchTemplate', 'consolidated-lt', { instanceType: 't3.small', blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { volumeSize: 30, volumeType: 'gp3', encrypted: 'true' } }] }, 'compute');
+    all.push(lt, res('aws:autoscaling/group:Group', 'consolidated-asg', { desiredCapacity: 1, minSize: 1, maxSize: 1, launchTemplate: { id: id(lt), version: '1' } }, 'compute'));
+  } else {
+    for (const [name, cpu, memory] of [['backend-api', 512, 1024], ['data-collection', 256, 512], ['mlflow', 512, 1024], ['strategy-service', 256, 512]] as const) {
+      const td = task(name, cpu, memory);
+      all.push(td, res('aws:ecs/service:Service', `svc-${name}`, { name: `tradai-${name}-${env}`, desiredCount: name === 'backend-api' && env === 'prod' ? 2 : 1, taskDefinition: arn(td), launchType: 'FARGATE' }, 'compute'));
+    }
+  }
+  return new PlanGraph(env, all);
+}
