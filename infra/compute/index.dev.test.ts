@@ -112,6 +112,11 @@ describe('compute (dev): Lambda functions', () => {
     const async = mocks.byType('aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig');
     expect(async).toHaveLength(8);
     for (const a of async) expect(a.inputs['destinationConfig']).toEqual({ onFailure: { destination: 'arn:aws:sqs:eu-central-1:123456789012:tradai-lambda-async-dlq-dev' } });
+    // The DLQ refuses requests without TLS, like every other queue.
+    const [dlqPolicy] = mocks.byType('aws:sqs/queuePolicy:QueuePolicy');
+    expect(JSON.parse(String(dlqPolicy!.inputs['policy'])).Statement).toEqual([
+      expect.objectContaining({ Effect: 'Deny', Resource: 'arn:aws:sqs:eu-central-1:123456789012:tradai-lambda-async-dlq-dev', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    ]);
   });
 
   it('the backtest queue feeds backtest-consumer with partial batch failures; SNS feeds the dispatcher and registrar', () => {

@@ -1,7 +1,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { LambdaName, TableKey } from '@tradai/contracts';
-import { LAMBDA_FUNCTIONS, getResourceName, getTags, type TradaiConfig } from '@tradai/infra-shared';
+import { LAMBDA_FUNCTIONS, denyInsecureTransport, getResourceName, getTags, resourcePolicy, type TradaiConfig } from '@tradai/infra-shared';
 import { EnvironmentBuilder, imageUri } from '@tradai/infra-shared/pulumi';
 import { lambdaDlqName, lambdaLogGroupName, type Workflow } from './arns.js';
 import { isAsyncInvoked } from './iam.logic.js';
@@ -145,6 +145,15 @@ export class LambdaTriggers extends pulumi.ComponentResource {
         messageRetentionSeconds: 14 * 24 * 3600,
         sqsManagedSseEnabled: true,
         tags,
+      },
+      parent,
+    );
+    // TLS-only, like every other queue and topic of the platform (policy rule TRADAI-SQS-005).
+    new aws.sqs.QueuePolicy(
+      `${name}-async-dlq-policy`,
+      {
+        queueUrl: this.asyncDlq.url,
+        policy: this.asyncDlq.arn.apply((arn) => JSON.stringify(resourcePolicy([denyInsecureTransport('sqs:*', arn)], 'lambda-async-dlq'))),
       },
       parent,
     );

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { denyInsecureTransport, resourcePolicy, type ResourcePolicyDocument } from './resource-policies.logic.js';
+import { denyInsecureTransport, resourcePolicy, type ResourcePolicyDocument } from '@tradai/infra-shared';
 
 /** AWS services that publish alerts: EventBridge rules (rotation events) and CloudWatch alarms (edge). */
 export const ALERT_PUBLISHER_SERVICES = ['events.amazonaws.com', 'cloudwatch.amazonaws.com'] as const;

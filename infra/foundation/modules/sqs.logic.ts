@@ -1,5 +1,5 @@
 import { LAMBDA_FUNCTIONS, SQS_VISIBILITY_TIMEOUT_FACTOR } from '@tradai/infra-shared';
-import { denyInsecureTransport, resourcePolicy, type ResourcePolicyDocument } from './resource-policies.logic.js';
+import { denyInsecureTransport, resourcePolicy, type ResourcePolicyDocument } from '@tradai/infra-shared';
 
 /** A message is tried this many times before it moves to the DLQ. */
 export const MAX_RECEIVE_COUNT = 5;

@@ -1,5 +1,5 @@
 /**
- * Resource-based policy documents of the foundation layer (queue, topic and key policies).
+ * Resource-based policy documents (queue, topic and key policies), shared by every layer.
  * PolicyBuilder covers identity policies; these carry a Principal *and* a Resource, so they are
  * written here as small pure functions and checked by their tests.
  */
