@@ -12,7 +12,7 @@
  *   - compute -> every image project (it references their digests)
  * and, as task dependencies, every image's push/deploy -> persistent:deploy (its ECR repository).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
   DependencyType,
@@ -111,12 +111,18 @@ function lambdaBuild(name: string): TargetConfiguration {
 
 function commonTargets(projectRoot: string, nestedRoots: readonly string[]): Record<string, TargetConfiguration> {
   if (!existsSync(join(projectRoot, 'tsconfig.json'))) return {};
-  // A project nested in this folder runs its own tests.
-  const excludes = nestedRoots.map((r) => ` --exclude '${r}/**'`).join('');
+  // A project nested in this folder runs its own tests: filter to this project's own subfolders.
+  const nested = new Set(nestedRoots);
+  const folders = nestedRoots.length
+    ? readdirSync(projectRoot, { withFileTypes: true })
+        .filter((e) => e.isDirectory() && !nested.has(`${projectRoot}/${e.name}`))
+        .map((e) => ` ${projectRoot}/${e.name}/`)
+        .join('')
+    : '';
   return {
     test: {
       executor: 'nx:run-commands',
-      options: { command: `vitest run --config vitest.config.ts --dir ${projectRoot}${excludes}`, cwd: '{workspaceRoot}' },
+      options: { command: `vitest run --config vitest.config.ts --dir ${projectRoot}${folders}`, cwd: '{workspaceRoot}' },
       inputs: ['default', '^production', '{workspaceRoot}/vitest.config.ts'],
       cache: true,
     },
