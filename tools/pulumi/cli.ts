@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ECRClient } from '@aws-sdk/client-ecr';
-import { AWS_REGION, LAYERS, UPSTREAM, findWorkspaceRoot, getStackReferenceName, loadConfig, parseEnvironment, type Layer } from '@tradai/infra-shared';
+import { AWS_REGION, LAYERS, UPSTREAM, findWorkspaceRoot, getStackReferenceName, loadConfig, namespaceValues, parseEnvironment, type Layer } from '@tradai/infra-shared';
 import { readStackConfig } from '../synth/synth.js';
 import { PreconditionError, readInfraEnv, requireAwsCredentials, requireBackendUrl, requirePulumiCli } from './checks.js';
 import { confirmPersistentDestroy } from './confirm.js';
@@ -38,7 +38,7 @@ async function main(): Promise<number> {
   const root = findWorkspaceRoot();
   // Validate the stack's config before touching anything remote.
   const stackConfig = readStackConfig(root, layer, env);
-  const cfg = loadConfig(env, Object.fromEntries(Object.entries(stackConfig).filter(([k]) => k.startsWith('tradai:')).map(([k, v]) => [k.slice(7), v])));
+  const cfg = loadConfig(env, namespaceValues(stackConfig));
 
   if (command === 'destroy' && layer === 'persistent') await confirmPersistentDestroy(env, values.confirm);
 

@@ -31,6 +31,7 @@ import {
   isScheduleExpression,
   isSkipAlb,
   loadConfig,
+  namespaceValues,
   routeKey,
 } from './index.js';
 
@@ -173,6 +174,10 @@ describe('loadConfig validation', () => {
     ['dev', { geoBlockCountries: '["Russia"]' }, 'tradai:geoBlockCountries.0: must be an ISO 3166 alpha-2 country code'],
   ])('%s %j -> %s', (stack, values, message) => {
     expect(() => loadConfig(stack, values)).toThrow(message);
+  });
+
+  it('takes the tradai: keys of a stack config and drops other namespaces', () => {
+    expect(namespaceValues({ 'tradai:org': 'acme', 'aws:region': 'eu-central-1', 'tradai:skipAlb': 'true' })).toEqual({ org: 'acme', skipAlb: 'true' });
   });
 
   it('schedule expressions: rate and six-field cron with exactly one "?"', () => {

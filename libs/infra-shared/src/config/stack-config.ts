@@ -102,6 +102,12 @@ function describeIssues(error: z.ZodError): { key: string; message: string }[] {
   });
 }
 
+/** A stack's `tradai:*` config values with the namespace stripped (other namespaces dropped). */
+export function namespaceValues(all: Readonly<Record<string, string>>): Record<string, string> {
+  const prefix = `${CONFIG_NAMESPACE}:`;
+  return Object.fromEntries(Object.entries(all).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+}
+
 /**
  * Loads and validates a stack's configuration.
  * @param stack the Pulumi stack name, which is the environment

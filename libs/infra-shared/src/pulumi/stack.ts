@@ -1,10 +1,9 @@
 import * as pulumi from '@pulumi/pulumi';
-import { CONFIG_NAMESPACE, loadConfig, type TradaiConfig } from '../config/stack-config.js';
+import { loadConfig, namespaceValues, type TradaiConfig } from '../config/stack-config.js';
 
-/** The stack's `tradai:*` config values with the namespace stripped. */
+/** The running stack's `tradai:*` config values with the namespace stripped. */
 export function readNamespaceConfig(all: Record<string, string> = pulumi.runtime.allConfig()): Record<string, string> {
-  const prefix = `${CONFIG_NAMESPACE}:`;
-  return Object.fromEntries(Object.entries(all).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+  return namespaceValues(all);
 }
 
 /**
