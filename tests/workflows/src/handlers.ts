@@ -1,0 +1,18 @@
+/**
+ * The real Lambda entry points the two workflows invoke, imported exactly as the bundles do
+ * (`handler.ts`, which parses its env and builds its clients at module scope). Literal import
+ * paths, so the project graph links this project to each function it runs.
+ */
+import type { LambdaName } from '@tradai/contracts';
+
+export const WORKFLOW_HANDLERS = {
+  'backtest-consumer': () => import('../../../apps/lambdas/backtest-consumer/src/handler.js'),
+  'validate-strategy': () => import('../../../apps/lambdas/validate-strategy/src/handler.js'),
+  'update-status': () => import('../../../apps/lambdas/update-status/src/handler.js'),
+  'consume-results': () => import('../../../apps/lambdas/consume-results/src/handler.js'),
+  'check-retraining-needed': () => import('../../../apps/lambdas/check-retraining-needed/src/handler.js'),
+  'compare-models': () => import('../../../apps/lambdas/compare-models/src/handler.js'),
+  'promote-model': () => import('../../../apps/lambdas/promote-model/src/handler.js'),
+} satisfies Partial<Record<LambdaName, () => Promise<{ handler: unknown }>>>;
+
+export type WorkflowHandlerName = keyof typeof WORKFLOW_HANDLERS;
