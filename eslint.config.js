@@ -5,6 +5,35 @@ import tseslint from 'typescript-eslint';
  * Boundaries are the point of this file: runtime code (Lambdas, services, their libs) may not
  * import Pulumi, and stacks may not import handler code. Tags live in each project.json.
  */
+const boundaries = {
+  enforceBuildableLibDependency: false,
+  allow: [],
+  banTransitiveDependencies: false,
+  depConstraints: [
+    {
+      sourceTag: 'scope:runtime',
+      onlyDependOnLibsWithTags: ['scope:runtime', 'scope:shared'],
+      bannedExternalImports: ['@pulumi/*', 'nunjucks'],
+    },
+    {
+      sourceTag: 'scope:infra',
+      onlyDependOnLibsWithTags: ['scope:infra', 'scope:shared'],
+    },
+    {
+      sourceTag: 'scope:shared',
+      onlyDependOnLibsWithTags: ['scope:shared'],
+      bannedExternalImports: ['@pulumi/*', '@aws-sdk/*', '@aws-lambda-powertools/*'],
+    },
+    { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
+    { sourceTag: 'type:lambda', onlyDependOnLibsWithTags: ['type:lib'] },
+    { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:lib'] },
+    { sourceTag: 'type:stack', onlyDependOnLibsWithTags: ['type:lib'] },
+    // End-to-end tests may use any project; nothing imports them (they are applications).
+    { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['*'] },
+    { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['*'] },
+  ],
+};
+
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
@@ -12,37 +41,21 @@ export default [
   {
     files: ['**/*.ts'],
     rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          allow: [],
-          banTransitiveDependencies: false,
-          depConstraints: [
-            {
-              sourceTag: 'scope:runtime',
-              onlyDependOnLibsWithTags: ['scope:runtime', 'scope:shared'],
-              bannedExternalImports: ['@pulumi/*', 'nunjucks'],
-            },
-            {
-              sourceTag: 'scope:infra',
-              onlyDependOnLibsWithTags: ['scope:infra', 'scope:shared'],
-            },
-            {
-              sourceTag: 'scope:shared',
-              onlyDependOnLibsWithTags: ['scope:shared'],
-              bannedExternalImports: ['@pulumi/*', '@aws-sdk/*', '@aws-lambda-powertools/*'],
-            },
-            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
-            { sourceTag: 'type:lambda', onlyDependOnLibsWithTags: ['type:lib'] },
-            { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:lib'] },
-            { sourceTag: 'type:stack', onlyDependOnLibsWithTags: ['type:lib'] },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': ['error', boundaries],
       // Parsed-then-checked values (args, regex groups) are asserted once where the check happened.
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // Workflow tests drive the deployed entry points themselves: the Lambda handlers and the compute
+    // stack's local workflow runner, which no library exports. Only these imports, only from tests/.
+    files: ['tests/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        { ...boundaries, allow: ['../../../apps/lambdas/**/src/handler.js', '../../../infra/compute/test-support.js'] },
+      ],
     },
   },
 ];

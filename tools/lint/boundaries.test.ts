@@ -28,4 +28,18 @@ describe('module boundaries (eslint.config.js)', () => {
       await boundaryErrors('infra/edge/x.ts', "import { SERVICES } from '@tradai/infra-shared';\nimport { LAMBDA_NAMES } from '@tradai/contracts';\nexport const x = [SERVICES, LAMBDA_NAMES];\n"),
     ).toEqual([]);
   });
+
+  it('lets workflow tests import Lambda handlers, and only handlers, by path', async () => {
+    const file = 'tests/workflows/src/x.test.ts';
+    expect(await boundaryErrors(file, "export const h = () => import('../../../apps/lambdas/update-status/src/handler.js');\n")).toEqual([]);
+    expect(await boundaryErrors(file, "export const r = () => import('../../../apps/lambdas/update-status/src/run.js');\n")).toEqual([
+      expect.stringContaining('relative or absolute path'),
+    ]);
+  });
+
+  it('keeps the handler exception out of every other project', async () => {
+    expect(await boundaryErrors('apps/lambdas/rollback/src/x.ts', "export const h = () => import('../../update-status/src/handler.js');\n")).toEqual([
+      expect.stringContaining('relative or absolute path'),
+    ]);
+  });
 });

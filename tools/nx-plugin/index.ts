@@ -147,7 +147,7 @@ function readProjectJson(projectRoot: string): { name?: string; tags?: string[] 
 }
 
 export const createNodesV2: CreateNodesV2 = [
-  '{apps,libs,infra,tools}/**/project.json',
+  '{apps,libs,infra,tools,tests}/**/project.json',
   (files, _options, context) =>
     createNodesFromFiles(
       (file) => {

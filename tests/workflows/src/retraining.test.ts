@@ -1,0 +1,146 @@
+/**
+ * The retraining workflow end to end: the rendered state machine executed locally, with the real
+ * check-retraining-needed, update-status, validate-strategy, compare-models and promote-model
+ * handlers against dynalite, fauxqs and the fake MLflow registry, and a local training container
+ * that registers a new model version the way the strategy image does in train mode.
+ */
+import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { tableFromEnv, type DeploymentItem, type DriftItem, type RetrainingItem, type Table } from '@tradai/lambda-core';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { renderFixtureWorkflow } from '../../../infra/compute/test-support.js';
+import { startLocalPlatform, type LocalPlatform } from './local-platform.js';
+import { runWorkflow, type ContainerRun, type LambdaHandler, type StrategyContainer } from './runner.js';
+import type { WorkflowHandlerName } from './handlers.js';
+
+const DIGEST = `sha256:${'d'.repeat(64)}`;
+const IMAGE = `000000000000.dkr.ecr.us-east-1.amazonaws.com/tradai/strategy-momentum@${DIGEST}`;
+const definition = renderFixtureWorkflow('retraining');
+const ecr = mockClient(ECRClient);
+const HOUR = 3_600_000;
+
+let platform: LocalPlatform;
+let lambdas: Partial<Record<WorkflowHandlerName, LambdaHandler>>;
+let drift: Table<DriftItem>;
+let retraining: Table<RetrainingItem>;
+let deployments: Table<DeploymentItem>;
+
+/** The strategy image in train mode: logs a run with `sharpe` and registers it as the next version. */
+function trainingContainer(sharpe: number, after?: () => void): StrategyContainer {
+  return ({ env }: ContainerRun) => {
+    expect(env).toMatchObject({ MODE: 'train', STRATEGY: 'momentum' });
+    expect(env['RETRAINING_STARTED_AT']).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    const versions = (platform.mlflow.state.models['momentum'] ??= []);
+    const version = String(versions.length + 1);
+    platform.mlflow.state.runs[`run-${version}`] = { sharpe };
+    versions.push({ version, run_id: `run-${version}` });
+    after?.();
+  };
+}
+
+const run = (name: string, container: StrategyContainer, input: Record<string, unknown> = { strategy: 'momentum', trigger: 'drift' }) =>
+  runWorkflow(definition, input, { lambdas, container, executionName: name });
+
+beforeAll(async () => {
+  platform = await startLocalPlatform({
+    models: { momentum: [{ version: '1', run_id: 'run-1' }] },
+    aliases: { momentum: { champion: '1' } },
+    runs: { 'run-1': { sharpe: 1.2 } },
+  });
+  lambdas = {};
+  for (const name of ['check-retraining-needed', 'update-status', 'validate-strategy', 'compare-models', 'promote-model'] as const) {
+    lambdas[name] = (await platform.handler(name)) as LambdaHandler;
+  }
+  const env = platform.db.tableEnv();
+  drift = tableFromEnv(platform.db.doc, 'drift_state', env);
+  retraining = tableFromEnv(platform.db.doc, 'retraining_state', env);
+  deployments = tableFromEnv(platform.db.doc, 'deployments', env);
+
+  // momentum drifted past DRIFT_THRESHOLD (0.3); calm has low drift and a model promoted two days ago.
+  const now = Date.now();
+  await drift.put({ strategy: 'momentum', measured_at: new Date(now - HOUR).toISOString(), drift: 0.41 });
+  await drift.put({ strategy: 'calm', measured_at: new Date(now - HOUR).toISOString(), drift: 0.05 });
+  const twoDaysAgo = new Date(now - 48 * HOUR).toISOString();
+  await retraining.put({ strategy: 'calm', started_at: twoDaysAgo, status: 'PROMOTED', completed_at: twoDaysAgo });
+
+  await platform.fx.s3.send(new PutObjectCommand({ Bucket: platform.buckets.configs, Key: 'momentum/v1.json', Body: JSON.stringify({ strategy: 'momentum', parameters: {} }) }));
+  await platform.configVersions.append({ strategy: 'momentum', config_key: 'momentum/v1.json', image: IMAGE, created_at: '2026-01-01T00:00:00Z', source: 'strategy-registrar' });
+});
+afterAll(async () => {
+  await platform.stop();
+});
+beforeEach(async () => {
+  ecr.reset();
+  ecr.on(DescribeImagesCommand, { repositoryName: 'tradai/strategy-momentum' }).resolves({ imageDetails: [{ imageDigest: DIGEST }] });
+  platform.mlflow.state.failWith = undefined;
+  await platform.alerts();
+});
+
+describe('retraining workflow (rendered ASL, real handlers, local AWS, fake MLflow)', () => {
+  it('skips without a workflow record when drift is low and the model is fresh', async () => {
+    const r = await run('rt-calm-1', () => expect.fail('no training should start'), { strategy: 'calm', trigger: 'schedule' });
+    expect(r.error).toBeUndefined();
+    expect(r.path).toEqual(['Start', 'CheckRetrainingNeeded', 'RetrainingNeeded', 'SkipRetraining']);
+    const [decision] = await retraining.query('calm', { newestFirst: true, limit: 1 });
+    expect(decision).toMatchObject({ status: 'SKIPPED', workflow_id: 'rt-calm-1', reasons: ['drift 0.05 <= threshold 0.3', expect.stringMatching(/^model age 2 d <= max 30 d$/)] });
+    expect(await platform.workflows.get('rt-calm-1')).toBeUndefined();
+    expect(await platform.alerts()).toEqual([]);
+  });
+
+  it('promotes a better candidate: new config version, deployment, champion alias, SUCCEEDED', async () => {
+    const r = await run('rt-momentum-1', trainingContainer(1.5));
+    expect(r.error).toBeUndefined();
+    expect(r.path).toEqual([
+      'Start', 'CheckRetrainingNeeded', 'RetrainingNeeded', 'MarkRunning', 'ResolveStrategy', 'PrepareTrainingTask',
+      'RunTraining', 'CompareModels', 'PromoteOrReject', 'PromoteModel', 'MarkSucceeded',
+    ]);
+    expect(r.containers.map((c) => c.image)).toEqual([IMAGE]);
+    expect(r.output).toMatchObject({ outcome: { outcome: 'promoted', modelVersion: '2', configVersion: 2 } });
+
+    const [record] = await retraining.query('momentum', { newestFirst: true, limit: 1 });
+    expect(record).toMatchObject({
+      status: 'PROMOTED', workflow_id: 'rt-momentum-1', reasons: ['drift 0.41 > threshold 0.3', 'no trained model on record'],
+      decision: 'promote', candidate_version: '2', candidate_metric: 1.5, champion_version: '1', champion_metric: 1.2,
+    });
+    const latest = await platform.configVersions.latest('momentum');
+    expect(latest).toMatchObject({ version: 2, image: IMAGE, model_name: 'momentum', model_version: '2', source: 'promote-model', deployment_id: record!.deployment_id });
+    expect(await deployments.latest('momentum')).toMatchObject({ deployment_id: record!.deployment_id, config_version: 2, model_version: '2', status: 'verifying' });
+    expect(platform.mlflow.state.aliases['momentum']).toEqual({ champion: '2' });
+    expect(platform.mlflow.state.models['momentum']![1]!.tags).toEqual({ tradai_deployment_id: record!.deployment_id });
+
+    // Retraining runs have no QUEUED record: the first status creates it.
+    expect(await platform.workflows.get('rt-momentum-1')).toMatchObject({ workflow_type: 'retraining', status: 'SUCCEEDED', strategy: 'momentum' });
+    expect((await platform.alerts()).map((a) => [a.type, a.details?.['previousStatus']])).toEqual([
+      ['workflow.running', 'QUEUED'],
+      ['workflow.succeeded', 'RUNNING'],
+    ]);
+  });
+
+  it('rejects a worse candidate: champion and config untouched, run recorded REJECTED, workflow SUCCEEDED', async () => {
+    const r = await run('rt-momentum-2', trainingContainer(0.9));
+    expect(r.path.slice(-3)).toEqual(['PromoteOrReject', 'RecordRejected', 'MarkSucceeded']);
+    expect(r.invoked).not.toContain('promote-model');
+    expect(r.output).toMatchObject({ outcome: { outcome: 'rejected', candidateVersion: '3' } });
+    const [record] = await retraining.query('momentum', { newestFirst: true, limit: 1 });
+    expect(record).toMatchObject({ status: 'REJECTED', workflow_id: 'rt-momentum-2', decision: 'reject', candidate_version: '3', champion_version: '2' });
+    expect(platform.mlflow.state.aliases['momentum']).toEqual({ champion: '2' });
+    expect((await platform.configVersions.latest('momentum'))!.version).toBe(2);
+    expect((await platform.workflows.get('rt-momentum-2'))!.status).toBe('SUCCEEDED');
+  });
+
+  it('an MLflow outage during the comparison ends FAILED with the error recorded and nothing promoted', async () => {
+    const r = await run('rt-momentum-3', trainingContainer(2.0, () => (platform.mlflow.state.failWith = 503)));
+    expect(r.path.slice(-3)).toEqual(['CompareModels', 'NotifyFailure', 'RetrainingFailed']);
+    expect(r.error?.name).toBe('RetrainingFailed');
+    const item = await platform.workflows.get('rt-momentum-3');
+    expect(item).toMatchObject({ workflow_type: 'retraining', status: 'FAILED' });
+    expect(item!.error).toContain('503');
+    expect(platform.mlflow.state.aliases['momentum']).toEqual({ champion: '2' });
+    expect((await platform.configVersions.latest('momentum'))!.version).toBe(2);
+    expect((await platform.alerts()).map((a) => [a.type, a.severity])).toEqual([
+      ['workflow.running', 'info'],
+      ['workflow.failed', 'critical'],
+    ]);
+  });
+});
