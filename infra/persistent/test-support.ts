@@ -56,6 +56,7 @@ export const T = {
   table: 'aws:dynamodb/table:Table',
   repository: 'aws:ecr/repository:Repository',
   ecrLifecycle: 'aws:ecr/lifecyclePolicy:LifecyclePolicy',
+  ecrRepositoryPolicy: 'aws:ecr/repositoryPolicy:RepositoryPolicy',
   userPool: 'aws:cognito/userPool:UserPool',
   userPoolClient: 'aws:cognito/userPoolClient:UserPoolClient',
   resourceServer: 'aws:cognito/resourceServer:ResourceServer',

@@ -1,16 +1,12 @@
-import { getResourceName, type Environment } from '@tradai/infra-shared';
+import { getResourceName, type ArnContext, type Environment } from '@tradai/infra-shared';
 
-/**
- * Where ARNs of this layer's own resources live. Roles are created before the functions, state
- * machines and log groups they grant access to, so their policies use ARNs built from the names
- * the config fixes (no dependency cycle, and a policy never waits on the resource it guards).
+/*
+ * ARNs of this layer's own resources. Roles are created before the functions, state machines and
+ * log groups they grant access to, so their policies use ARNs built from the names the config
+ * fixes (no dependency cycle, and a policy never waits on the resource it guards). Function ARNs
+ * live in infra-shared: persistent's ECR pull policies name the functions too.
  */
-export interface ArnContext {
-  readonly partition: string;
-  readonly region: string;
-  readonly account: string;
-  readonly env: Environment;
-}
+export { lambdaArn, type ArnContext } from '@tradai/infra-shared';
 
 /** The two Step Functions workflows. */
 export const WORKFLOWS = ['backtest', 'retraining'] as const;
@@ -25,10 +21,6 @@ export function stateMachineArn(ctx: ArnContext, workflow: Workflow): string {
   return `arn:${ctx.partition}:states:${ctx.region}:${ctx.account}:stateMachine:${workflowName(workflow, ctx.env)}`;
 }
 
-/** ARN of a deployed function, `name` being the Lambda key (`backtest-consumer`). */
-export function lambdaArn(ctx: ArnContext, name: string): string {
-  return `arn:${ctx.partition}:lambda:${ctx.region}:${ctx.account}:function:${getResourceName(name, ctx.env)}`;
-}
 
 /** `/aws/lambda/<function name>`: the group Lambda writes to by default. */
 export function lambdaLogGroupName(name: string, env: Environment): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ECR_REPOS, LAMBDA_ECR_REPOS } from '@tradai/infra-shared';
-import { ecrLifecyclePolicy, ecrRepoSpecs } from './ecr.logic.js';
+import { ecrLifecyclePolicy, ecrRepoSpecs, lambdaPullPolicy } from './ecr.logic.js';
 
 describe('ecrRepoSpecs', () => {
   it('lists 6 service + 18 Lambda repositories, then the strategies, named tradai/<key>', () => {
@@ -37,5 +37,26 @@ describe('ecrLifecyclePolicy', () => {
   it('refuses a count that would expire every image', () => {
     expect(() => ecrLifecyclePolicy(0)).toThrow(/tradai:ecrKeepLastImages/);
     expect(() => ecrLifecyclePolicy(2.5)).toThrow(/positive whole number/);
+  });
+});
+
+describe('lambdaPullPolicy', () => {
+  it('lets the Lambda service pull for the one function (any version or alias), nothing else', () => {
+    const doc = lambdaPullPolicy({ partition: 'aws', region: 'eu-central-1', account: '123456789012', env: 'staging' }, 'backtest-consumer');
+    const fn = 'arn:aws:lambda:eu-central-1:123456789012:function:tradai-backtest-consumer-staging';
+    expect(doc).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'LambdaECRImageRetrievalPolicy',
+          Effect: 'Allow',
+          Principal: { Service: 'lambda.amazonaws.com' },
+          Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+          Condition: { StringLike: { 'aws:sourceArn': [fn, `${fn}:*`] } },
+        },
+      ],
+    });
+    // ECR rejects a Resource element in repository policies.
+    expect(doc.Statement.some((s) => 'Resource' in s)).toBe(false);
   });
 });

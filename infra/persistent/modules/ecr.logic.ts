@@ -1,4 +1,4 @@
-import { allEcrRepoKeys, getEcrRepoName } from '@tradai/infra-shared';
+import { allEcrRepoKeys, getEcrRepoName, lambdaArn, type ArnContext } from '@tradai/infra-shared';
 
 /** ECR's repository-name grammar (namespaces separated by `/`). */
 const ECR_NAME = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
@@ -48,6 +48,39 @@ export function ecrLifecyclePolicy(keep: number): EcrLifecyclePolicy {
         description: `keep the last ${keep} images`,
         selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: keep },
         action: { type: 'expire' },
+      },
+    ],
+  };
+}
+
+/** An ECR repository policy: no Resource element, it applies to the repository it is set on. */
+export interface EcrRepositoryPolicy {
+  readonly Version: '2012-10-17';
+  readonly Statement: readonly {
+    readonly Sid: string;
+    readonly Effect: 'Allow';
+    readonly Principal: { readonly Service: string };
+    readonly Action: readonly string[];
+    readonly Condition: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
+  }[];
+}
+
+/**
+ * Lets the Lambda service pull function `lambdaKey`'s image from its repository, for that function
+ * (and its versions and aliases) only. Lambda adds such a statement itself only when the deployer
+ * may set repository policies; declaring it keeps a least-privilege deploy working.
+ */
+export function lambdaPullPolicy(ctx: ArnContext, lambdaKey: string): EcrRepositoryPolicy {
+  const fn = lambdaArn(ctx, lambdaKey);
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'LambdaECRImageRetrievalPolicy',
+        Effect: 'Allow',
+        Principal: { Service: 'lambda.amazonaws.com' },
+        Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+        Condition: { StringLike: { 'aws:sourceArn': [fn, `${fn}:*`] } },
       },
     ],
   };

@@ -61,4 +61,16 @@ describe('EcrRepositories (dev, two strategies from tradai:strategyRepos, keep 5
     expect(urls['momentum']).toBe('123456789012.dkr.ecr.eu-central-1.amazonaws.com/tradai/momentum');
     expect((outputs['arns'] as Record<string, string>)['backtest-consumer']).toBe('arn:aws:ecr:eu-central-1:123456789012:repository/tradai/backtest-consumer');
   });
+
+  it('gives each Lambda repository, and only those, a pull policy for its own function', () => {
+    const policies = mocks.byType(T.ecrRepositoryPolicy);
+    expect(policies.map((p) => p.inputs['repository'])).toEqual(LAMBDA_ECR_REPOS.map((k) => `tradai/${k}`));
+    for (const p of policies) {
+      const key = (p.inputs['repository'] as string).replace('tradai/', '');
+      const doc = JSON.parse(p.inputs['policy'] as string) as { Statement: { Principal: unknown; Condition: { StringLike: Record<string, string[]> } }[] };
+      expect(doc.Statement).toHaveLength(1);
+      expect(doc.Statement[0]!.Principal).toEqual({ Service: 'lambda.amazonaws.com' });
+      expect(doc.Statement[0]!.Condition.StringLike['aws:sourceArn']![0]).toBe(`arn:aws:lambda:eu-central-1:123456789012:function:tradai-${key}-dev`);
+    }
+  });
 });

@@ -1,8 +1,8 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { getTags, type TradaiConfig } from '@tradai/infra-shared';
+import { LAMBDA_ECR_REPOS, getTags, type TradaiConfig } from '@tradai/infra-shared';
 import { dataProtection } from '@tradai/infra-shared/pulumi';
-import { ecrLifecyclePolicy, ecrRepoSpecs } from './ecr.logic.js';
+import { ecrLifecyclePolicy, ecrRepoSpecs, lambdaPullPolicy } from './ecr.logic.js';
 
 export interface EcrRepositoriesArgs {
   readonly cfg: TradaiConfig;
@@ -11,7 +11,8 @@ export interface EcrRepositoriesArgs {
 /**
  * One repository per service image, Lambda and strategy (`tradai/<key>`): immutable tags (the
  * content-hash tag always names the same image), scan on push, AES-256 at rest, and a lifecycle
- * policy keeping the last `tradai:ecrKeepLastImages` images.
+ * policy keeping the last `tradai:ecrKeepLastImages` images. Each Lambda repository also lets the
+ * Lambda service pull its image for that one function.
  */
 export class EcrRepositories extends pulumi.ComponentResource {
   readonly repositories: Readonly<Record<string, aws.ecr.Repository>>;
@@ -25,6 +26,10 @@ export class EcrRepositories extends pulumi.ComponentResource {
     const { cfg } = args;
     const tags = getTags(cfg.environment);
     const policy = JSON.stringify(ecrLifecyclePolicy(cfg.ecrKeepLastImages));
+    const lambdaKeys = new Set<string>(LAMBDA_ECR_REPOS);
+    const arnContext = pulumi
+      .all([aws.getPartitionOutput().partition, aws.getRegionOutput().region, aws.getCallerIdentityOutput().accountId])
+      .apply(([partition, region, account]) => ({ partition, region, account, env: cfg.environment }));
     const repos: Record<string, aws.ecr.Repository> = {};
     for (const { key, name: repoName } of ecrRepoSpecs(cfg.strategyRepos)) {
       const repo = new aws.ecr.Repository(
@@ -41,6 +46,13 @@ export class EcrRepositories extends pulumi.ComponentResource {
         { parent: this, ...dataProtection(cfg) },
       );
       new aws.ecr.LifecyclePolicy(`${name}-${key}-lifecycle`, { repository: repo.name, policy }, { parent: this });
+      if (lambdaKeys.has(key)) {
+        new aws.ecr.RepositoryPolicy(
+          `${name}-${key}-lambda-pull`,
+          { repository: repo.name, policy: arnContext.apply((ctx) => JSON.stringify(lambdaPullPolicy(ctx, key))) },
+          { parent: this },
+        );
+      }
       repos[key] = repo;
     }
     this.repositories = repos;

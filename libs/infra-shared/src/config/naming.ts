@@ -5,6 +5,19 @@ export function getResourceName(component: string, env: Environment): string {
   return `${APPLICATION}-${component.replaceAll('_', '-')}-${env}`;
 }
 
+/** Partition, region and account of a stack, with its environment: what an ARN is built from. */
+export interface ArnContext {
+  readonly partition: string;
+  readonly region: string;
+  readonly account: string;
+  readonly env: Environment;
+}
+
+/** ARN of a deployed function, `name` being the Lambda key (`backtest-consumer`). */
+export function lambdaArn(ctx: ArnContext, name: string): string {
+  return `arn:${ctx.partition}:lambda:${ctx.region}:${ctx.account}:function:${getResourceName(name, ctx.env)}`;
+}
+
 /** Standard tags on every taggable resource. */
 export function getTags(env: Environment, service?: string): Record<string, string> {
   return {
