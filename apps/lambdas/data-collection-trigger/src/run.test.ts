@@ -46,6 +46,15 @@ describe('data-collection-trigger handler', () => {
     expect(received).toEqual([{ symbols: ['BTC/USDT', 'ETH/USDT'], timeframes: ['1h', '4h', '1d'] }]);
   });
 
+  it('is stateless: a duplicate delivery sends the identical request and writes nothing of its own', async () => {
+    const tick = { source: 'aws.events', 'detail-type': 'Scheduled Event', time: '2026-03-01T12:00:00Z' };
+    const first = await run(tick, deps());
+    const second = await run(tick, deps());
+    expect(second).toEqual(first);
+    expect(received).toHaveLength(2);
+    expect(received[1]).toEqual(received[0]);
+  });
+
   it('lets a manual invocation narrow the lists', async () => {
     await run({ symbols: ['SOL/USDT'] }, deps());
     expect(received).toEqual([{ symbols: ['SOL/USDT'], timeframes: ['1h', '4h', '1d'] }]);

@@ -48,6 +48,15 @@ describe('heartbeat-monitor handler', () => {
     expect(cw).toHaveReceivedCommandWith(PutMetricDataCommand, { MetricData: [expect.objectContaining({ Value: 0 })] });
   });
 
+  it('publishes the same gauge value on a duplicate delivery of a tick (the alarm sees no change)', async () => {
+    cw.on(PutMetricDataCommand).resolves({});
+    const tick = { source: 'aws.events', 'detail-type': 'Scheduled Event', time: '2026-03-01T12:00:00Z' };
+    await run(tick, deps());
+    await run(tick, deps());
+    const values = cw.commandCalls(PutMetricDataCommand).map((c) => c.args[0].input.MetricData![0]!.Value);
+    expect(values).toEqual([2, 2]);
+  });
+
   it('rejects a malformed event naming the field and publishes nothing', async () => {
     await expect(run({ time: 'noon' }, deps())).rejects.toThrow(/time:/);
     await expect(run('tick', deps())).rejects.toThrow(/\(root\)/);
