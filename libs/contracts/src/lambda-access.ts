@@ -67,7 +67,7 @@ export const LAMBDA_ACCESS: Readonly<Record<LambdaName, LambdaAccess>> = {
   'notification-dispatcher': { tables: { notifications: 'write' }, settings: { DEDUP_WINDOW_SECONDS: '300' } },
   'strategy-registrar': { tables: { config_versions: 'write', deployments: 'write' }, ecrRead: true },
   'deployment-verifier': {
-    tables: { deployments: 'read', health_state: 'read', rollback_state: 'write', trading_state: 'read' },
+    tables: { deployments: 'write', health_state: 'read', rollback_state: 'write', trading_state: 'read' },
     invokes: ['rollback'],
     publishesAlerts: true,
     settings: { VERIFY_WINDOW_MINUTES: '30', MAX_DRAWDOWN_REGRESSION: '0.05' },

@@ -70,7 +70,7 @@ export const TABLE_SCHEMAS: Readonly<Record<TableKey, TableSchema>> = {
     hashKey: S('strategy'),
     rangeKey: S('deployed_at'),
     globalSecondaryIndexes: [{ name: 'deployment_id-index', hashKey: S('deployment_id') }],
-    access: 'history per strategy, newest last (promote-model, strategy-registrar write; rollback reads the previous)',
+    access: 'history per strategy, newest last (promote-model, strategy-registrar write; rollback restores the previous and marks rolled_back; deployment-verifier marks verified)',
   },
   drift_state: {
     hashKey: S('strategy'),

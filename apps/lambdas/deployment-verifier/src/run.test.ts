@@ -32,7 +32,7 @@ beforeAll(async () => {
   };
   await t.health.put({ service: 'live-trading', status: 'healthy', checked_at: iso(1) });
   for (const s of ['good', 'bad', 'broken', 'silent']) {
-    await t.deployments.put({ strategy: s, deployed_at: iso(0), deployment_id: `${s}-d2`, config_version: 2, source: 'promote-model' });
+    await t.deployments.put({ strategy: s, deployed_at: iso(0), deployment_id: `${s}-d2`, config_version: 2, source: 'promote-model', status: 'verifying' });
   }
   await t.trading.put({ bot_id: 'good-1', strategy: 'good', mode: 'live', deployment_id: 'good-d2', last_heartbeat_at: iso(5), max_drawdown: 0.01 });
   await t.trading.put({ bot_id: 'bad-1', strategy: 'bad', mode: 'live', deployment_id: 'bad-d2', last_heartbeat_at: iso(5), max_drawdown: 0.12 });
@@ -58,11 +58,21 @@ const deps = (minutes: number): Deps => ({
 });
 
 describe('deployment-verifier', () => {
-  it('passes a healthy deployment: pending in the window, verified after, no rollback', async () => {
+  it('passes a healthy deployment: pending in the window, then verified and marked so, no rollback', async () => {
     expect((await run({ strategy: 'good', deploymentId: 'good-d2' }, deps(10))).verdict).toEqual({ kind: 'pending', minutesLeft: 20 });
-    expect((await run({ strategy: 'good', deploymentId: 'good-d2' }, deps(31))).verdict).toEqual({ kind: 'verified' });
+    expect((await t.deployments.latest('good'))!.status).toBe('verifying');
+    const r = await run({ strategy: 'good', deploymentId: 'good-d2' }, deps(31));
+    expect(r).toMatchObject({ verdict: { kind: 'verified' }, marked: 'verified' });
+    expect(await t.deployments.latest('good')).toMatchObject({ status: 'verified', verified_at: iso(31) });
     expect(lambda).toHaveReceivedCommandTimes(InvokeCommand, 0);
     expect(await t.rollbacks.query('good')).toEqual([]);
+  });
+
+  it('marks a verified deployment once (a duplicate call leaves the first mark)', async () => {
+    const r = await run({ strategy: 'good', deploymentId: 'good-d2' }, deps(40));
+    expect(r.verdict).toEqual({ kind: 'verified' });
+    expect(r.marked).toBeUndefined();
+    expect(await t.deployments.latest('good')).toMatchObject({ status: 'verified', verified_at: iso(31) });
   });
 
   it('on regression records a REQUESTED rollback and invokes the rollback function with it', async () => {
@@ -93,6 +103,8 @@ describe('deployment-verifier', () => {
     const r = await run({ strategy: 'silent', deploymentId: 'silent-d2' }, deps(45));
     expect(r.verdict.kind).toBe('inconclusive');
     expect(sns).toHaveReceivedCommandWith(PublishCommand, { Subject: expect.stringContaining('silent: deployment not verified') });
+    // No evidence either way: the deployment is not marked verified.
+    expect((await t.deployments.latest('silent'))!.status).toBe('verifying');
   });
 
   it('rejects malformed input naming the field, and an unknown deployment, writing nothing', async () => {

@@ -32,6 +32,8 @@ export interface VerifyResult {
   readonly verdict: Verdict;
   /** What happened about a regression: rollback invoked now, or already requested earlier. */
   readonly rollback?: 'invoked' | 'already-requested';
+  /** Set when this call moved the deployment from `verifying` to `verified`. */
+  readonly marked?: 'verified';
 }
 
 /** The rollback function's answer; a function error (or transport failure) is thrown naming it. */
@@ -59,6 +61,12 @@ export async function run(event: unknown, deps: Deps): Promise<VerifyResult> {
 
   if (verdict.kind === 'inconclusive') {
     await publishAlert(deps.sns, deps.alertsTopicArn, { type: 'deployment.verification', severity: 'warning', source: 'deployment-verifier', subject: subject(`${e.strategy}: deployment not verified`), message: verdict.reason, occurredAt: nowDate.toISOString(), dedupKey: `verify:${e.deploymentId}:inconclusive` });
+  }
+  if (verdict.kind === 'verified' && deployment.status === 'verifying') {
+    // Conditional on `verifying`: a duplicate call, or a rollback that got there first, changes nothing.
+    const marked = await deps.deployments.update({ strategy: deployment.strategy, deployed_at: deployment.deployed_at }, { status: 'verified', verified_at: nowDate.toISOString() }, { status: 'verifying' });
+    logger.info('verification', { ...base, marked: Boolean(marked) });
+    return marked ? { ...base, marked: 'verified' } : base;
   }
   if (verdict.kind !== 'regressed') {
     logger.info('verification', { ...base });

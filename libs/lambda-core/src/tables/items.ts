@@ -78,6 +78,8 @@ export interface DeploymentItem {
   previous_deployment_id?: string;
   /** Set by rollback: the older deployment this one restores. */
   restored_deployment_id?: string;
+  /** Set by deployment-verifier when a `verifying` deployment passes its window. */
+  verified_at?: string;
 }
 
 export interface DriftItem {
