@@ -119,7 +119,7 @@ export interface LocalRun {
 /**
  * Executes a rendered definition with aws-local-stepfunctions: every Task state is answered by
  * `tasks[stateName]` (Lambda tasks: wrap results with lambdaInvokeResult; throw stepError to
- * fail), retries wait no time, and the event log gives the path taken.
+ * fail), retries and Wait states take no time, and the event log gives the path taken.
  */
 export async function runLocally(
   definition: AslStateMachine,
@@ -139,8 +139,13 @@ export async function runLocally(
       },
     ]),
   );
+  const waitStates = Object.entries(definition.States).filter(([, s]) => s['Type'] === 'Wait').map(([n]) => n);
   const execution = machine.run(input as never, {
-    overrides: { taskResourceLocalHandlers: handlers, retryIntervalOverrides: Object.fromEntries(taskStates.map((n) => [n, 0])) },
+    overrides: {
+      taskResourceLocalHandlers: handlers,
+      retryIntervalOverrides: Object.fromEntries(taskStates.map((n) => [n, 0])),
+      waitTimeOverrides: Object.fromEntries(waitStates.map((n) => [n, 0])),
+    },
     context: { Execution: { Name: executionName } },
   });
   const path: string[] = [];

@@ -40,10 +40,13 @@ describe.each(WORKFLOWS)('%s workflow definition', (workflow) => {
       expect(s['TimeoutSeconds'], name).toBeGreaterThan(0);
       const catchers = s['Catch'] as { ErrorEquals: string[]; Next: string }[];
       expect(catchers.map((c) => c.ErrorEquals).flat(), name).toContain('States.ALL');
-      // The failure state itself ends in the Fail state, everything else in the failure state.
-      expect(catchers[0]!.Next, name).toBe(name === failure ? `${workflow === 'backtest' ? 'Backtest' : 'Retraining'}Failed` : failure);
+      // The failure state itself ends in the Fail state, everything else in the failure state;
+      // verification runs after the record is SUCCEEDED, so it fails on its own.
+      const expected = name === failure ? `${workflow === 'backtest' ? 'Backtest' : 'Retraining'}Failed` : name === 'VerifyDeployment' ? 'VerificationFailed' : failure;
+      expect(catchers[0]!.Next, name).toBe(expected);
     }
-    expect(definition.TimeoutSeconds).toBe(180 * 60);
+    // orphan-cleanup's 180 min; retraining adds the 30 min verification window and two 5 min polls.
+    expect(definition.TimeoutSeconds).toBe(workflow === 'backtest' ? 180 * 60 : 180 * 60 + 30 * 60 + 2 * 300);
   });
 
   it('retries Lambda tasks on the four Lambda service errors with exponential backoff', () => {
@@ -270,6 +273,10 @@ function retrainingTasks(r: ReturnType<typeof recorder>, decision: 'promote' | '
       });
     }),
     PromoteModel: r.task('PromoteModel', ok({ strategy: 'momentum', modelName: 'momentum', modelVersion: '7', deploymentId: 'dep-9', configVersion: 6, changed: true })),
+    // Pending on the first call, verified on the next (the Wait between them takes no time here).
+    VerifyDeployment: r.task('VerifyDeployment', (_p, attempt) =>
+      lambdaInvokeResult({ strategy: 'momentum', deploymentId: 'dep-9', verdict: attempt === 1 ? { kind: 'pending', minutesLeft: 25 } : { kind: 'verified' }, marked: attempt === 1 ? undefined : 'verified' }),
+    ),
     MarkSucceeded: r.task('MarkSucceeded', ok({ changed: true })),
     NotifyFailure: r.task('NotifyFailure', ok({ changed: true })),
     ...overrides,
@@ -291,7 +298,7 @@ describe('retraining workflow execution (aws-local-stepfunctions)', () => {
     expect(r.calls.map((c) => c.state)).toEqual(['CheckRetrainingNeeded']);
   });
 
-  it('promote: trains, compares, promotes the candidate and marks the run succeeded', async () => {
+  it('promote: trains, compares, promotes, marks the run succeeded, then polls verification to a verdict', async () => {
     const r = recorder();
     const run = await runLocally(definition, retrainingInput, retrainingTasks(r, 'promote'), 'rt-promote');
     expect(run.error).toBeUndefined();
@@ -307,6 +314,18 @@ describe('retraining workflow execution (aws-local-stepfunctions)', () => {
       'PromoteOrReject',
       'PromoteModel',
       'MarkSucceeded',
+      'Promoted',
+      'WaitForVerification',
+      'VerifyDeployment',
+      'VerdictFinal',
+      'WaitForVerification',
+      'VerifyDeployment',
+      'VerdictFinal',
+      'Done',
+    ]);
+    expect(r.payloads('VerifyDeployment')).toEqual([
+      { strategy: 'momentum', deploymentId: 'dep-9' },
+      { strategy: 'momentum', deploymentId: 'dep-9' },
     ]);
     const startedAt = r.payloads('CheckRetrainingNeeded')[0]!['startedAt'];
     expect(r.payloads('MarkRunning')).toEqual([{ workflowId: 'rt-promote', status: 'RUNNING', workflowType: 'retraining', strategy: 'momentum' }]);
@@ -317,14 +336,30 @@ describe('retraining workflow execution (aws-local-stepfunctions)', () => {
       .Overrides.ContainerOverrides[0]!.Environment;
     expect(Object.fromEntries(env.map((e) => [e.Name, e.Value]))).toMatchObject({ MODE: 'train', WORKFLOW_ID: 'rt-promote', STRATEGY: 'momentum', CONFIG_VERSION: '5', RETRAINING_STARTED_AT: startedAt });
     expect((run.output as { outcome: unknown }).outcome).toEqual({ outcome: 'promoted', modelVersion: '7', deploymentId: 'dep-9', configVersion: 6 });
+    expect((run.output as { verification: unknown }).verification).toEqual({ verdict: 'verified' });
+  });
+
+  it('a failing verification fails the execution on its own: the run stays SUCCEEDED, nothing notifies FAILED', async () => {
+    const r = recorder();
+    const tasks = retrainingTasks(r, 'promote', true, {
+      VerifyDeployment: r.task('VerifyDeployment', () => {
+        throw stepError('NotFoundError', 'deployment dep-9 of strategy momentum not found');
+      }),
+    });
+    const run = await runLocally(definition, retrainingInput, tasks, 'rt-verify-fail');
+    expect(run.path.slice(-4)).toEqual(['Promoted', 'WaitForVerification', 'VerifyDeployment', 'VerificationFailed']);
+    expect(run.error?.name).toBe('VerificationFailed');
+    expect(r.payloads('MarkSucceeded')).toHaveLength(1);
+    expect(r.payloads('NotifyFailure')).toEqual([]);
   });
 
   it('reject: records the rejection without promoting, and the run still succeeds', async () => {
     const r = recorder();
     const run = await runLocally(definition, retrainingInput, retrainingTasks(r, 'reject'), 'rt-reject');
     expect(run.error).toBeUndefined();
-    expect(run.path.slice(-3)).toEqual(['PromoteOrReject', 'RecordRejected', 'MarkSucceeded']);
+    expect(run.path.slice(-5)).toEqual(['PromoteOrReject', 'RecordRejected', 'MarkSucceeded', 'Promoted', 'Done']);
     expect(r.payloads('PromoteModel')).toEqual([]);
+    expect(r.payloads('VerifyDeployment')).toEqual([]);
     expect((run.output as { outcome: unknown }).outcome).toEqual({ outcome: 'rejected', reason: 'sharpe 1.3 < 1.4', candidateVersion: '7' });
   });
 

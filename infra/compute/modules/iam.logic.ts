@@ -53,6 +53,7 @@ export const WORKFLOW_LAMBDAS = [
   'check-retraining-needed',
   'compare-models',
   'promote-model',
+  'deployment-verifier',
 ] as const satisfies readonly LambdaName[];
 
 /** Triggers whose invocations are asynchronous (EventBridge Scheduler, SNS): failures go to the async DLQ. */

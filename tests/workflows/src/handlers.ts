@@ -1,5 +1,6 @@
 /**
- * The real Lambda entry points the two workflows invoke, imported exactly as the bundles do
+ * The real Lambda entry points the two workflows invoke (and rollback, which deployment-verifier
+ * invokes), imported exactly as the bundles do
  * (`handler.ts`, which parses its env and builds its clients at module scope). Literal import
  * paths, so the project graph links this project to each function it runs.
  */
@@ -13,6 +14,8 @@ export const WORKFLOW_HANDLERS = {
   'check-retraining-needed': () => import('../../../apps/lambdas/check-retraining-needed/src/handler.js'),
   'compare-models': () => import('../../../apps/lambdas/compare-models/src/handler.js'),
   'promote-model': () => import('../../../apps/lambdas/promote-model/src/handler.js'),
+  'deployment-verifier': () => import('../../../apps/lambdas/deployment-verifier/src/handler.js'),
+  rollback: () => import('../../../apps/lambdas/rollback/src/handler.js'),
 } satisfies Partial<Record<LambdaName, () => Promise<{ handler: unknown }>>>;
 
 export type WorkflowHandlerName = keyof typeof WORKFLOW_HANDLERS;

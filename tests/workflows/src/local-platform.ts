@@ -5,7 +5,8 @@
  * env the compute stack would give them, so their module-scope SDK clients talk to the emulators.
  */
 import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { ENV, type LambdaName } from '@tradai/contracts';
+import { ENV, functionEnvName, type LambdaName } from '@tradai/contracts';
+import { getResourceName } from '@tradai/infra-shared';
 import { ConfigVersionRepo, tableFromEnv, WorkflowRepo, type AlertNotification } from '@tradai/lambda-core';
 import {
   LOCAL_AWS_ENV,
@@ -75,6 +76,7 @@ export async function startLocalPlatform(mlflowState: Partial<Omit<FakeMlflowSta
     [ENV.alertsTopicArn]: alertsTopicArn,
     [ENV.backtestWorkflowArn]: BACKTEST_WORKFLOW_ARN,
     [ENV.mlflowTrackingUri]: mlflow.url,
+    [functionEnvName('rollback')]: getResourceName('rollback', 'dev'),
   };
 
   return {

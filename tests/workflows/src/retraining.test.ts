@@ -1,14 +1,18 @@
 /**
  * The retraining workflow end to end: the rendered state machine executed locally, with the real
- * check-retraining-needed, update-status, validate-strategy, compare-models and promote-model
- * handlers against dynalite, fauxqs and the fake MLflow registry, and a local training container
- * that registers a new model version the way the strategy image does in train mode.
+ * check-retraining-needed, update-status, validate-strategy, compare-models, promote-model and
+ * deployment-verifier handlers against dynalite, fauxqs and the fake MLflow registry, and a local
+ * training container that registers a new model version the way the strategy image does in train
+ * mode.
  */
 import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { tableFromEnv, type DeploymentItem, type DriftItem, type RetrainingItem, type Table } from '@tradai/lambda-core';
+import { getResourceName } from '@tradai/infra-shared';
+import { tableFromEnv, type DeploymentItem, type DriftItem, type RetrainingItem, type RollbackItem, type Table, type TradingItem } from '@tradai/lambda-core';
+import { fakeContext } from '@tradai/lambda-core/testing';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { renderFixtureWorkflow } from '../../../infra/compute/test-support.js';
 import { startLocalPlatform, type LocalPlatform } from './local-platform.js';
 import { runWorkflow, type ContainerRun, type LambdaHandler, type StrategyContainer } from './runner.js';
@@ -17,7 +21,10 @@ import type { WorkflowHandlerName } from './handlers.js';
 const DIGEST = `sha256:${'d'.repeat(64)}`;
 const IMAGE = `000000000000.dkr.ecr.us-east-1.amazonaws.com/tradai/strategy-momentum@${DIGEST}`;
 const definition = renderFixtureWorkflow('retraining');
+const POLL_MS = Number(definition.States['WaitForVerification']!['Seconds']) * 1000;
 const ecr = mockClient(ECRClient);
+// deployment-verifier invokes rollback synchronously: answered by the real rollback handler, in-process.
+const lambdaApi = mockClient(LambdaClient);
 const HOUR = 3_600_000;
 
 let platform: LocalPlatform;
@@ -25,6 +32,11 @@ let lambdas: Partial<Record<WorkflowHandlerName, LambdaHandler>>;
 let drift: Table<DriftItem>;
 let retraining: Table<RetrainingItem>;
 let deployments: Table<DeploymentItem>;
+let bots: Table<TradingItem>;
+let rollbacks: Table<RollbackItem>;
+/** How far the verifier's clock is ahead: each WaitForVerification lets its Seconds pass. */
+let waited = 0;
+let verifications: { deploymentId: string; verdict: string }[] = [];
 
 /** The strategy image in train mode: logs a run with `sharpe` and registers it as the next version. */
 function trainingContainer(sharpe: number, after?: () => void): StrategyContainer {
@@ -52,10 +64,36 @@ beforeAll(async () => {
   for (const name of ['check-retraining-needed', 'update-status', 'validate-strategy', 'compare-models', 'promote-model'] as const) {
     lambdas[name] = (await platform.handler(name)) as LambdaHandler;
   }
+  const verifier = (await platform.handler('deployment-verifier')) as LambdaHandler;
+  // The Wait states take no time locally; the verifier (alone) sees the clock they would have moved.
+  lambdas['deployment-verifier'] = async (event, context) => {
+    waited += POLL_MS;
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + waited });
+    try {
+      const out = (await verifier(event, context)) as { deploymentId: string; verdict: { kind: string } };
+      verifications.push({ deploymentId: out.deploymentId, verdict: out.verdict.kind });
+      return out;
+    } finally {
+      vi.useRealTimers();
+    }
+  };
   const env = platform.db.tableEnv();
   drift = tableFromEnv(platform.db.doc, 'drift_state', env);
   retraining = tableFromEnv(platform.db.doc, 'retraining_state', env);
   deployments = tableFromEnv(platform.db.doc, 'deployments', env);
+  bots = tableFromEnv(platform.db.doc, 'trading_state', env);
+  rollbacks = tableFromEnv(platform.db.doc, 'rollback_state', env);
+  const rollback = (await platform.handler('rollback')) as LambdaHandler;
+  lambdaApi.on(InvokeCommand).callsFake(async (input: { FunctionName: string; Payload: Uint8Array }) => {
+    if (input.FunctionName !== getResourceName('rollback', 'dev')) throw Object.assign(new Error(`Function not found: ${input.FunctionName}`), { name: 'ResourceNotFoundException' });
+    const event = JSON.parse(new TextDecoder().decode(input.Payload)) as unknown;
+    try {
+      return { StatusCode: 200, Payload: new TextEncoder().encode(JSON.stringify(await rollback(event, fakeContext()))) };
+    } catch (err) {
+      const e = err as Error;
+      return { StatusCode: 200, FunctionError: 'Unhandled', Payload: new TextEncoder().encode(JSON.stringify({ errorType: e.name, errorMessage: e.message })) };
+    }
+  });
 
   // momentum drifted past DRIFT_THRESHOLD (0.3); calm has low drift and a model promoted two days ago.
   const now = Date.now();
@@ -74,6 +112,8 @@ beforeEach(async () => {
   ecr.reset();
   ecr.on(DescribeImagesCommand, { repositoryName: 'tradai/strategy-momentum' }).resolves({ imageDetails: [{ imageDigest: DIGEST }] });
   platform.mlflow.state.failWith = undefined;
+  waited = 0;
+  verifications = [];
   await platform.alerts();
 });
 
@@ -88,13 +128,23 @@ describe('retraining workflow (rendered ASL, real handlers, local AWS, fake MLfl
     expect(await platform.alerts()).toEqual([]);
   });
 
-  it('promotes a better candidate: new config version, deployment, champion alias, SUCCEEDED', async () => {
-    const r = await run('rt-momentum-1', trainingContainer(1.5));
+  it('promotes a better candidate: new config version, deployment, champion alias, SUCCEEDED, then verified', async () => {
+    // The live bot picks up the new deployment and reports a healthy drawdown while it is verified.
+    const verifier = lambdas['deployment-verifier']!;
+    lambdas['deployment-verifier'] = async (event, context) => {
+      const { deploymentId } = event as { deploymentId: string };
+      await bots.put({ bot_id: 'live-momentum-1', strategy: 'momentum', mode: 'live', deployment_id: deploymentId, last_heartbeat_at: new Date().toISOString(), max_drawdown: 0.01 });
+      return verifier(event, context);
+    };
+    const r = await run('rt-momentum-1', trainingContainer(1.5)).finally(() => (lambdas['deployment-verifier'] = verifier));
     expect(r.error).toBeUndefined();
+    const polls = Array.from({ length: verifications.length }, () => ['WaitForVerification', 'VerifyDeployment', 'VerdictFinal']).flat();
     expect(r.path).toEqual([
       'Start', 'CheckRetrainingNeeded', 'RetrainingNeeded', 'MarkRunning', 'ResolveStrategy', 'PrepareTrainingTask',
-      'RunTraining', 'CompareModels', 'PromoteOrReject', 'PromoteModel', 'MarkSucceeded',
+      'RunTraining', 'CompareModels', 'PromoteOrReject', 'PromoteModel', 'MarkSucceeded', 'Promoted', ...polls, 'Done',
     ]);
+    // Pending at 5, 10, ... 25 minutes into the 30-minute window, verified at 30.
+    expect(verifications.map((v) => v.verdict)).toEqual([...Array<string>(5).fill('pending'), 'verified']);
     expect(r.containers.map((c) => c.image)).toEqual([IMAGE]);
     expect(r.output).toMatchObject({ outcome: { outcome: 'promoted', modelVersion: '2', configVersion: 2 } });
 
@@ -105,7 +155,8 @@ describe('retraining workflow (rendered ASL, real handlers, local AWS, fake MLfl
     });
     const latest = await platform.configVersions.latest('momentum');
     expect(latest).toMatchObject({ version: 2, image: IMAGE, model_name: 'momentum', model_version: '2', source: 'promote-model', deployment_id: record!.deployment_id });
-    expect(await deployments.latest('momentum')).toMatchObject({ deployment_id: record!.deployment_id, config_version: 2, model_version: '2', status: 'verifying' });
+    expect(await deployments.latest('momentum')).toMatchObject({ deployment_id: record!.deployment_id, config_version: 2, model_version: '2', status: 'verified' });
+    expect(verifications.every((v) => v.deploymentId === record!.deployment_id)).toBe(true);
     expect(platform.mlflow.state.aliases['momentum']).toEqual({ champion: '2' });
     expect(platform.mlflow.state.models['momentum']![1]!.tags).toEqual({ tradai_deployment_id: record!.deployment_id });
 
@@ -119,8 +170,9 @@ describe('retraining workflow (rendered ASL, real handlers, local AWS, fake MLfl
 
   it('rejects a worse candidate: champion and config untouched, run recorded REJECTED, workflow SUCCEEDED', async () => {
     const r = await run('rt-momentum-2', trainingContainer(0.9));
-    expect(r.path.slice(-3)).toEqual(['PromoteOrReject', 'RecordRejected', 'MarkSucceeded']);
+    expect(r.path.slice(-5)).toEqual(['PromoteOrReject', 'RecordRejected', 'MarkSucceeded', 'Promoted', 'Done']);
     expect(r.invoked).not.toContain('promote-model');
+    expect(r.invoked).not.toContain('deployment-verifier');
     expect(r.output).toMatchObject({ outcome: { outcome: 'rejected', candidateVersion: '3' } });
     const [record] = await retraining.query('momentum', { newestFirst: true, limit: 1 });
     expect(record).toMatchObject({ status: 'REJECTED', workflow_id: 'rt-momentum-2', decision: 'reject', candidate_version: '3', champion_version: '2' });
@@ -129,15 +181,46 @@ describe('retraining workflow (rendered ASL, real handlers, local AWS, fake MLfl
     expect((await platform.workflows.get('rt-momentum-2'))!.status).toBe('SUCCEEDED');
   });
 
+  it('a promoted model that regresses live is rolled back by the verifier: previous config restored', async () => {
+    const before = await deployments.latest('momentum');
+    expect(before).toMatchObject({ status: 'verified', config_version: 2 });
+    const verifier = lambdas['deployment-verifier']!;
+    lambdas['deployment-verifier'] = async (event, context) => {
+      const { deploymentId } = event as { deploymentId: string };
+      await bots.put({ bot_id: 'live-momentum-1', strategy: 'momentum', mode: 'live', deployment_id: deploymentId, last_heartbeat_at: new Date().toISOString(), max_drawdown: 0.12 });
+      return verifier(event, context);
+    };
+    const r = await run('rt-momentum-regress', trainingContainer(2.5)).finally(() => (lambdas['deployment-verifier'] = verifier));
+    expect(r.error).toBeUndefined();
+    expect(r.path.slice(-5)).toEqual(['Promoted', 'WaitForVerification', 'VerifyDeployment', 'VerdictFinal', 'Done']);
+    expect(verifications.map((v) => v.verdict)).toEqual(['regressed']);
+    const promoted = verifications[0]!.deploymentId;
+
+    // rollback (real handler) marked the bad deployment, restored v2's content as v4 and a deployment on it.
+    const history = await deployments.query('momentum');
+    expect(history.find((d) => d.deployment_id === promoted)).toMatchObject({ status: 'rolled_back', config_version: 3 });
+    const restored = (await deployments.latest('momentum'))!;
+    expect(restored).toMatchObject({ source: 'rollback', restored_deployment_id: before!.deployment_id, previous_deployment_id: promoted, config_version: 4 });
+    expect(await platform.configVersions.latest('momentum')).toMatchObject({ version: 4, source: 'rollback', restored_from: 2, model_version: '2' });
+    const [record] = await rollbacks.query('momentum', { newestFirst: true, limit: 1 });
+    expect(record).toMatchObject({ status: 'COMPLETED', requested_by: 'deployment-verifier', from_deployment_id: promoted, to_deployment_id: before!.deployment_id });
+    expect(record!.reason).toContain('drawdown 12.00%');
+    // The run itself succeeded; the rollback is announced separately.
+    expect((await platform.workflows.get('rt-momentum-regress'))!.status).toBe('SUCCEEDED');
+    expect((await platform.alerts()).map((a) => a.type)).toEqual(['workflow.running', 'workflow.succeeded', 'deployment.rollback']);
+  });
+
   it('an MLflow outage during the comparison ends FAILED with the error recorded and nothing promoted', async () => {
+    const champion = { ...platform.mlflow.state.aliases['momentum'] };
+    const configVersion = (await platform.configVersions.latest('momentum'))!.version;
     const r = await run('rt-momentum-3', trainingContainer(2.0, () => (platform.mlflow.state.failWith = 503)));
     expect(r.path.slice(-3)).toEqual(['CompareModels', 'NotifyFailure', 'RetrainingFailed']);
     expect(r.error?.name).toBe('RetrainingFailed');
     const item = await platform.workflows.get('rt-momentum-3');
     expect(item).toMatchObject({ workflow_type: 'retraining', status: 'FAILED' });
     expect(item!.error).toContain('503');
-    expect(platform.mlflow.state.aliases['momentum']).toEqual({ champion: '2' });
-    expect((await platform.configVersions.latest('momentum'))!.version).toBe(2);
+    expect(platform.mlflow.state.aliases['momentum']).toEqual(champion);
+    expect((await platform.configVersions.latest('momentum'))!.version).toBe(configVersion);
     expect((await platform.alerts()).map((a) => [a.type, a.severity])).toEqual([
       ['workflow.running', 'info'],
       ['workflow.failed', 'critical'],

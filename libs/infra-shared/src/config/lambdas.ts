@@ -36,7 +36,7 @@ export const LAMBDA_FUNCTIONS: Readonly<Record<LambdaName, LambdaConfig>> = {
   'shadow-test-evaluator': fn('invoke', 120),
   'notification-dispatcher': fn('sns-alerts'),
   'strategy-registrar': fn('sns-registration', 60),
-  'deployment-verifier': fn('invoke', 300),
+  'deployment-verifier': fn('workflow', 300),
 };
 
 export { LAMBDA_NAMES };
