@@ -58,7 +58,7 @@ export const LAMBDA_ACCESS: Readonly<Record<LambdaName, LambdaAccess>> = {
   },
   'orphan-cleanup': { tables: { workflow_state: 'write' }, ecs: 'stop-tasks', settings: { WORKFLOW_TIMEOUT_MINUTES: '180' } },
   'data-collection-trigger': { tables: {}, callsServices: true, settings: { SYMBOLS: 'BTC/USDT,ETH/USDT', TIMEFRAMES: '1h,4h,1d' } },
-  rollback: { tables: { rollback_state: 'write', deployments: 'write', config_versions: 'write' }, publishesAlerts: true },
+  rollback: { tables: { rollback_state: 'write', deployments: 'write', config_versions: 'write' }, publishesAlerts: true, callsMlflow: true },
   'shadow-test-evaluator': {
     tables: { shadow_test_state: 'write', trading_state: 'read' },
     publishesAlerts: true,

@@ -47,6 +47,9 @@ const RunWithExperiment = z.object({
 
 type FetchLike = (url: string, init?: RequestInit) => Promise<Response>;
 
+/** MLflow alias marking the model version in service (compare-models reads it, promote-model and rollback move it). */
+export const CHAMPION_ALIAS = 'champion';
+
 /**
  * Minimal client for the MLflow model registry REST API (2.x), over fetch. `baseUrl` is the
  * tracking URI (`http://mlflow.<namespace>:5000/mlflow`, its static prefix included).

@@ -205,6 +205,8 @@ describe('retraining workflow (rendered ASL, real handlers, local AWS, fake MLfl
     const [record] = await rollbacks.query('momentum', { newestFirst: true, limit: 1 });
     expect(record).toMatchObject({ status: 'COMPLETED', requested_by: 'deployment-verifier', from_deployment_id: promoted, to_deployment_id: before!.deployment_id });
     expect(record!.reason).toContain('drawdown 12.00%');
+    // The champion alias follows the model that trades again, so the next candidate is judged against it.
+    expect(platform.mlflow.state.aliases['momentum']).toEqual({ champion: '2' });
     // The run itself succeeded; the rollback is announced separately.
     expect((await platform.workflows.get('rt-momentum-regress'))!.status).toBe('SUCCEEDED');
     expect((await platform.alerts()).map((a) => a.type)).toEqual(['workflow.running', 'workflow.succeeded', 'deployment.rollback']);

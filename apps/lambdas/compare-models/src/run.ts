@@ -1,4 +1,5 @@
 import {
+  CHAMPION_ALIAS,
   ConflictError,
   NotFoundError,
   type CompareModelsInput,
@@ -16,8 +17,6 @@ export interface CompareDeps {
   readonly now?: () => Date;
 }
 
-/** MLflow alias marking the model version in service. */
-export const CHAMPION_ALIAS = 'champion';
 
 function fromRecord(r: RetrainingItem, metric: string, reason: string): CompareModelsOutput {
   return {

@@ -1,4 +1,5 @@
 import {
+  CHAMPION_ALIAS,
   ConflictError,
   NotFoundError,
   type ConfigVersionRepo,
@@ -19,7 +20,6 @@ export interface PromoteDeps {
   readonly now?: () => Date;
 }
 
-export const CHAMPION_ALIAS = 'champion';
 
 /**
  * Promotes the candidate compare-models chose: appends a config version carrying the model,

@@ -1,6 +1,6 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { ENV } from '@tradai/contracts';
-import { createDocumentClient, lambdaEnv, tableFromEnv } from '@tradai/lambda-core';
+import { MlflowClient, createDocumentClient, lambdaEnv, tableFromEnv } from '@tradai/lambda-core';
 import { run, type Deps, type RollbackResult } from './run.js';
 
 /** Clients from exactly lambdaEnvNames('rollback'). */
@@ -12,6 +12,7 @@ export function depsFromEnv(source: Readonly<Record<string, string | undefined>>
     configVersions: tableFromEnv(doc, 'config_versions', env),
     rollbacks: tableFromEnv(doc, 'rollback_state', env),
     sns: new SNSClient({}),
+    mlflow: new MlflowClient(env[ENV.mlflowTrackingUri]!),
     alertsTopicArn: env[ENV.alertsTopicArn]!,
     environment: env[ENV.environment]!,
     now: () => new Date(),

@@ -1,5 +1,19 @@
 import type { SNSClient } from '@aws-sdk/client-sns';
-import { ConflictError, NotFoundError, createLogger, isoTimestamp, parseEvent, publishAlert, strategyName, type ConfigVersionItem, type DeploymentItem, type RollbackItem, type Table } from '@tradai/lambda-core';
+import {
+  CHAMPION_ALIAS,
+  ConflictError,
+  NotFoundError,
+  createLogger,
+  isoTimestamp,
+  parseEvent,
+  publishAlert,
+  strategyName,
+  type ConfigVersionItem,
+  type DeploymentItem,
+  type MlflowClient,
+  type RollbackItem,
+  type Table,
+} from '@tradai/lambda-core';
 import * as z from 'zod/mini';
 import { NoPreviousDeploymentError, StaleRollbackError, planRollback, rollbackWrites, type RollbackRequest } from './rollback.js';
 
@@ -21,13 +35,25 @@ export interface Deps {
   readonly configVersions: Table<ConfigVersionItem>;
   readonly rollbacks: Table<RollbackItem>;
   readonly sns: SNSClient;
+  /** Moves the champion alias back to the restored model (compare-models judges candidates against it). */
+  readonly mlflow: Pick<MlflowClient, 'setAlias'>;
   readonly alertsTopicArn: string;
   readonly environment: string;
   readonly now: () => Date;
 }
 
 export type RollbackResult =
-  | { readonly status: 'COMPLETED'; readonly strategy: string; readonly fromDeploymentId: string; readonly toDeploymentId: string; readonly configVersion: number; readonly restoredConfigVersion: number; readonly alerted: boolean }
+  | {
+      readonly status: 'COMPLETED';
+      readonly strategy: string;
+      readonly fromDeploymentId: string;
+      readonly toDeploymentId: string;
+      readonly configVersion: number;
+      readonly restoredConfigVersion: number;
+      readonly alerted: boolean;
+      /** The champion alias: moved to the restored model, left (no model in the restored config), or failed to move. */
+      readonly champion: 'restored' | 'unchanged' | 'failed';
+    }
   | { readonly status: 'ALREADY_DONE'; readonly strategy: string; readonly currentDeploymentId: string };
 
 async function alert(deps: Deps, severity: 'warning' | 'critical', subject: string, message: string, details: Record<string, unknown>): Promise<boolean> {
@@ -87,12 +113,28 @@ export async function run(event: unknown, deps: Deps): Promise<RollbackResult> {
   await deps.deployments.update({ strategy: plan.from.strategy, deployed_at: plan.from.deployed_at }, { status: 'rolled_back' });
   await deps.rollbacks.put(writes.record);
 
+  // After the rollback is recorded: an MLflow outage must not block restoring trading, so a failed
+  // alias move is reported (result and alert) rather than thrown.
+  let champion: 'restored' | 'unchanged' | 'failed' = 'unchanged';
+  let championNote = '';
+  if (restored.model_name && restored.model_version) {
+    try {
+      await deps.mlflow.setAlias(restored.model_name, CHAMPION_ALIAS, restored.model_version);
+      champion = 'restored';
+      championNote = ` Champion alias of ${restored.model_name} moved back to v${restored.model_version}.`;
+    } catch (err) {
+      champion = 'failed';
+      championNote = ` Champion alias of ${restored.model_name} NOT moved back to v${restored.model_version}: ${(err as Error).message}`;
+      logger.error('champion alias not restored', { error: err as Error });
+    }
+  }
+
   const alerted = await alert(
     deps,
-    'warning',
+    champion === 'failed' ? 'critical' : 'warning',
     `${e.strategy} rolled back to ${plan.to.deployment_id}`,
-    `${e.strategy}: ${plan.from.deployment_id} -> ${plan.to.deployment_id} (config v${restored.version} restored as v${writes.configVersion.version}). Reason: ${e.reason} (by ${e.requestedBy})`,
-    { strategy: e.strategy, from: plan.from.deployment_id, to: plan.to.deployment_id, configVersion: writes.configVersion.version },
+    `${e.strategy}: ${plan.from.deployment_id} -> ${plan.to.deployment_id} (config v${restored.version} restored as v${writes.configVersion.version}). Reason: ${e.reason} (by ${e.requestedBy}).${championNote}`,
+    { strategy: e.strategy, from: plan.from.deployment_id, to: plan.to.deployment_id, configVersion: writes.configVersion.version, champion },
   );
   logger.info('rolled back', { strategy: e.strategy, from: plan.from.deployment_id, to: plan.to.deployment_id });
   return {
@@ -103,5 +145,6 @@ export async function run(event: unknown, deps: Deps): Promise<RollbackResult> {
     configVersion: writes.configVersion.version,
     restoredConfigVersion: restored.version,
     alerted,
+    champion,
   };
 }
