@@ -9,6 +9,8 @@
 ARG BASE_IMAGE=public.ecr.aws/lambda/nodejs:22@sha256:c71939cdffffb125e6255fdb284ccde3c748bcba60658c7efc6d3a2241b2398b
 FROM ${BASE_IMAGE}
 
+# The bundle is minified: without this, stack traces in the logs point into index.mjs line 1.
+ENV NODE_OPTIONS=--enable-source-maps
 
 COPY index.mjs index.mjs.map package.json ${LAMBDA_TASK_ROOT}/
 
