@@ -54,7 +54,7 @@ function stackTargets(projectRoot: string, layer: string): Record<string, Target
     },
     synth: {
       executor: 'nx:run-commands',
-      options: { command: `tsx tools/synth/cli.ts --layer=${layer} --env={args.environment}`, cwd: '{workspaceRoot}', environment: 'dev' },
+      options: { command: `node tools/synth/launch.mjs --layer=${layer} --env={args.environment}`, cwd: '{workspaceRoot}', environment: 'dev' },
       ...envConfigurations(),
       // Upstream plans feed this layer's StackReferences; Lambda bundles feed image tags.
       dependsOn: ['^synth', '^build'],

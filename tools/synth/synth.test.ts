@@ -8,20 +8,24 @@ import type { Plan } from './plan.js';
 const run = promisify(execFile);
 const repoRoot = resolve(__dirname, '../..');
 const fixtureRoot = join(__dirname, '__fixtures__', 'workspace');
-const cli = join(__dirname, 'cli.ts');
 const tsx = join(repoRoot, 'node_modules', '.bin', 'tsx');
 
-/** Runs the real CLI in the fixture workspace, one process per layer as Nx does. */
-async function synth(layer: string, env = 'dev') {
-  return run(tsx, [cli, `--layer=${layer}`, `--env=${env}`], {
-    cwd: fixtureRoot,
-    env: { ...process.env, TSX_TSCONFIG_PATH: join(repoRoot, 'tsconfig.json') },
-  });
-}
+/** The two ways to run synth: the TypeScript CLI under tsx, and the bundling launcher Nx runs. */
+const RUNNERS = {
+  'cli.ts under tsx': { command: tsx, script: join(__dirname, 'cli.ts'), unknownLayer: '--layer must be one of persistent, foundation, compute, edge' },
+  'launch.mjs (nx run <layer>:synth)': { command: process.execPath, script: join(__dirname, 'launch.mjs'), unknownLayer: '--layer must be one of the programs in infra/: foundation, persistent (got network)' },
+} as const;
 
 const readPlan = (layer: string): Plan => JSON.parse(readFileSync(join(fixtureRoot, 'dist/synth/dev', `${layer}.json`), 'utf8'));
 
-describe('synth', () => {
+describe.each(Object.entries(RUNNERS))('synth: %s', (_name, runner) => {
+  /** Runs synth in the fixture workspace, one process per layer as Nx does. */
+  const synth = (layer: string, env = 'dev') =>
+    run(runner.command, [runner.script, `--layer=${layer}`, `--env=${env}`], {
+      cwd: fixtureRoot,
+      env: { ...process.env, TSX_TSCONFIG_PATH: join(repoRoot, 'tsconfig.json') },
+    });
+
   beforeAll(() => rmSync(join(fixtureRoot, 'dist'), { recursive: true, force: true }));
 
   it('refuses a downstream layer before its upstream plan exists, naming the command', async () => {
@@ -53,7 +57,7 @@ describe('synth', () => {
   });
 
   it('rejects an unknown layer and an unknown environment', async () => {
-    await expect(synth('network')).rejects.toMatchObject({ stderr: expect.stringContaining('--layer must be one of persistent, foundation, compute, edge') });
+    await expect(synth('network')).rejects.toMatchObject({ stderr: expect.stringContaining(runner.unknownLayer) });
     await expect(synth('persistent', 'qa')).rejects.toMatchObject({ stderr: expect.stringContaining('unknown environment "qa"; allowed: dev, staging, prod') });
     expect(existsSync(join(fixtureRoot, 'dist/synth/qa'))).toBe(false);
   });

@@ -43,15 +43,20 @@ export function readUpstreamOutputs(root: string, layer: Layer, env: Environment
  * Runs one layer's real program under the mock engine and writes its plan. One layer per process:
  * the Pulumi runtime is process-global.
  */
-export async function synthLayer(root: string, layer: Layer, envName: string): Promise<{ plan: Plan; file: string; millis: number }> {
+export async function synthLayer(
+  root: string,
+  layer: Layer,
+  envName: string,
+  // The layer's program module; the bundled launcher (launch.mjs) passes its own copy.
+  loadProgram: () => Promise<{ default: () => unknown }> = () => import(pathToFileURL(join(root, 'infra', layer, 'index.ts')).href),
+): Promise<{ plan: Plan; file: string; millis: number }> {
   const env = parseEnvironment(envName);
   const started = performance.now();
   const config = readStackConfig(root, layer, env);
   const org = config['tradai:org'] ?? 'organization';
   const stackOutputs = readUpstreamOutputs(root, layer, env, org);
   const mocks = await setupStackTest({ project: `tradai-${layer}`, stack: env, config, stackOutputs });
-  const program = pathToFileURL(join(root, 'infra', layer, 'index.ts')).href;
-  const outputs = await runProgram(() => import(program));
+  const outputs = await runProgram(loadProgram);
   // Resources whose inputs wait on other outputs may still be registering: let them finish.
   await pulumi.runtime.disconnect();
   const plan = buildPlan(layer, env, mocks.resources, parseLayerOutputs(layer, outputs));
