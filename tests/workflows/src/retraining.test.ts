@@ -117,6 +117,8 @@ beforeEach(async () => {
   await platform.alerts();
 });
 
+// One history, in order: model v2 promoted (config v2) and verified, v3 rejected, v4 promoted
+// (config v3) and rolled back (config v4 restores v2).
 describe('retraining workflow (rendered ASL, real handlers, local AWS, fake MLflow)', () => {
   it('skips without a workflow record when drift is low and the model is fresh', async () => {
     const r = await run('rt-calm-1', () => expect.fail('no training should start'), { strategy: 'calm', trigger: 'schedule' });
