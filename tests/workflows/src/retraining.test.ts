@@ -37,6 +37,8 @@ let rollbacks: Table<RollbackItem>;
 /** How far the verifier's clock is ahead: each WaitForVerification lets its Seconds pass. */
 let waited = 0;
 let verifications: { deploymentId: string; verdict: string }[] = [];
+/** When set, a live bot runs the deployment under verification and reports this drawdown. */
+let liveDrawdown: number | undefined;
 
 /** The strategy image in train mode: logs a run with `sharpe` and registers it as the next version. */
 function trainingContainer(sharpe: number, after?: () => void): StrategyContainer {
@@ -67,6 +69,10 @@ beforeAll(async () => {
   const verifier = (await platform.handler('deployment-verifier')) as LambdaHandler;
   // The Wait states take no time locally; the verifier (alone) sees the clock they would have moved.
   lambdas['deployment-verifier'] = async (event, context) => {
+    if (liveDrawdown !== undefined) {
+      const { deploymentId } = event as { deploymentId: string };
+      await bots.put({ bot_id: 'live-momentum-1', strategy: 'momentum', mode: 'live', deployment_id: deploymentId, last_heartbeat_at: new Date().toISOString(), max_drawdown: liveDrawdown });
+    }
     waited += POLL_MS;
     vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + waited });
     try {
@@ -114,6 +120,7 @@ beforeEach(async () => {
   platform.mlflow.state.failWith = undefined;
   waited = 0;
   verifications = [];
+  liveDrawdown = undefined;
   await platform.alerts();
 });
 
@@ -131,14 +138,9 @@ describe('retraining workflow (rendered ASL, real handlers, local AWS, fake MLfl
   });
 
   it('promotes a better candidate: new config version, deployment, champion alias, SUCCEEDED, then verified', async () => {
-    // The live bot picks up the new deployment and reports a healthy drawdown while it is verified.
-    const verifier = lambdas['deployment-verifier']!;
-    lambdas['deployment-verifier'] = async (event, context) => {
-      const { deploymentId } = event as { deploymentId: string };
-      await bots.put({ bot_id: 'live-momentum-1', strategy: 'momentum', mode: 'live', deployment_id: deploymentId, last_heartbeat_at: new Date().toISOString(), max_drawdown: 0.01 });
-      return verifier(event, context);
-    };
-    const r = await run('rt-momentum-1', trainingContainer(1.5)).finally(() => (lambdas['deployment-verifier'] = verifier));
+    // The live bot runs the new deployment with a healthy drawdown while it is verified.
+    liveDrawdown = 0.01;
+    const r = await run('rt-momentum-1', trainingContainer(1.5));
     expect(r.error).toBeUndefined();
     const polls = Array.from({ length: verifications.length }, () => ['WaitForVerification', 'VerifyDeployment', 'VerdictFinal']).flat();
     expect(r.path).toEqual([
@@ -186,13 +188,8 @@ describe('retraining workflow (rendered ASL, real handlers, local AWS, fake MLfl
   it('a promoted model that regresses live is rolled back by the verifier: previous config restored', async () => {
     const before = await deployments.latest('momentum');
     expect(before).toMatchObject({ status: 'verified', config_version: 2 });
-    const verifier = lambdas['deployment-verifier']!;
-    lambdas['deployment-verifier'] = async (event, context) => {
-      const { deploymentId } = event as { deploymentId: string };
-      await bots.put({ bot_id: 'live-momentum-1', strategy: 'momentum', mode: 'live', deployment_id: deploymentId, last_heartbeat_at: new Date().toISOString(), max_drawdown: 0.12 });
-      return verifier(event, context);
-    };
-    const r = await run('rt-momentum-regress', trainingContainer(2.5)).finally(() => (lambdas['deployment-verifier'] = verifier));
+    liveDrawdown = 0.12;
+    const r = await run('rt-momentum-regress', trainingContainer(2.5));
     expect(r.error).toBeUndefined();
     expect(r.path.slice(-5)).toEqual(['Promoted', 'WaitForVerification', 'VerifyDeployment', 'VerdictFinal', 'Done']);
     expect(verifications.map((v) => v.verdict)).toEqual(['regressed']);
