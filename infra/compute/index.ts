@@ -15,9 +15,9 @@ import {
   type BucketKey,
   type ServiceName,
 } from '@tradai/infra-shared';
-import { defineOutputs, stackConfig, upstream } from '@tradai/infra-shared/pulumi';
+import { arnContext, defineOutputs, stackConfig, upstream } from '@tradai/infra-shared/pulumi';
 import { Alb } from './modules/alb.js';
-import { strategyFamily, type ArnContext } from './modules/arns.js';
+import { strategyFamily } from './modules/arns.js';
 import { ConsolidatedHost } from './modules/ec2_consolidated.js';
 import { EcsCluster } from './modules/ecs.js';
 import { EcsServices, ServiceDiscovery, serviceEnvironmentVariables, serviceImage, type ServiceInputs } from './modules/ecs_services.js';
@@ -41,10 +41,8 @@ export default function main() {
   const foundation = upstream('foundation', cfg);
   const consolidated = isConsolidatedMode(cfg);
 
-  const region = aws.getRegionOutput().region;
-  const ctx: pulumi.Output<ArnContext> = pulumi
-    .all([aws.getPartitionOutput().partition, region, aws.getCallerIdentityOutput().accountId])
-    .apply(([partition, r, account]) => ({ partition, region: r, account, env }));
+  const ctx = arnContext(env);
+  const region = ctx.apply((c) => c.region);
 
   const tableNames = Object.fromEntries(TABLE_KEYS.map((t) => [t, persistent.require(tableNameOutput(t))])) as Record<TableKey, pulumi.Output<string>>;
   const tableArns = Object.fromEntries(TABLE_KEYS.map((t) => [t, persistent.require(tableArnOutput(t))])) as Record<TableKey, pulumi.Output<string>>;

@@ -1,7 +1,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { LAMBDA_ECR_REPOS, getTags, type TradaiConfig } from '@tradai/infra-shared';
-import { dataProtection } from '@tradai/infra-shared/pulumi';
+import { arnContext, dataProtection } from '@tradai/infra-shared/pulumi';
 import { ecrLifecyclePolicy, ecrRepoSpecs, lambdaPullPolicy } from './ecr.logic.js';
 
 export interface EcrRepositoriesArgs {
@@ -27,9 +27,7 @@ export class EcrRepositories extends pulumi.ComponentResource {
     const tags = getTags(cfg.environment);
     const policy = JSON.stringify(ecrLifecyclePolicy(cfg.ecrKeepLastImages));
     const lambdaKeys = new Set<string>(LAMBDA_ECR_REPOS);
-    const arnContext = pulumi
-      .all([aws.getPartitionOutput().partition, aws.getRegionOutput().region, aws.getCallerIdentityOutput().accountId])
-      .apply(([partition, region, account]) => ({ partition, region, account, env: cfg.environment }));
+    const ctx = arnContext(cfg.environment);
     const repos: Record<string, aws.ecr.Repository> = {};
     for (const { key, name: repoName } of ecrRepoSpecs(cfg.strategyRepos)) {
       const repo = new aws.ecr.Repository(
@@ -49,7 +47,7 @@ export class EcrRepositories extends pulumi.ComponentResource {
       if (lambdaKeys.has(key)) {
         new aws.ecr.RepositoryPolicy(
           `${name}-${key}-lambda-pull`,
-          { repository: repo.name, policy: arnContext.apply((ctx) => JSON.stringify(lambdaPullPolicy(ctx, key))) },
+          { repository: repo.name, policy: ctx.apply((c) => JSON.stringify(lambdaPullPolicy(c, key))) },
           { parent: this },
         );
       }

@@ -1,4 +1,7 @@
+import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import type { Environment } from '../config/environment.js';
+import type { ArnContext } from '../config/naming.js';
 import { loadConfig, namespaceValues, type TradaiConfig } from '../config/stack-config.js';
 
 /** The running stack's `tradai:*` config values with the namespace stripped. */
@@ -20,4 +23,11 @@ export function stackConfig(): TradaiConfig {
  */
 export function dataProtection(cfg: TradaiConfig): Pick<pulumi.CustomResourceOptions, 'protect' | 'retainOnDelete'> {
   return { protect: cfg.settings.protectData, retainOnDelete: true };
+}
+
+/** Partition, region and account the stack deploys into, with its environment: what its ARNs are built from. */
+export function arnContext(env: Environment): pulumi.Output<ArnContext> {
+  return pulumi
+    .all([aws.getPartitionOutput().partition, aws.getRegionOutput().region, aws.getCallerIdentityOutput().accountId])
+    .apply(([partition, region, account]) => ({ partition, region, account, env }));
 }
