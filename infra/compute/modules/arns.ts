@@ -21,7 +21,6 @@ export function stateMachineArn(ctx: ArnContext, workflow: Workflow): string {
   return `arn:${ctx.partition}:states:${ctx.region}:${ctx.account}:stateMachine:${workflowName(workflow, ctx.env)}`;
 }
 
-
 /** `/aws/lambda/<function name>`: the group Lambda writes to by default. */
 export function lambdaLogGroupName(name: string, env: Environment): string {
   return `/aws/lambda/${getResourceName(name, env)}`;

@@ -29,26 +29,19 @@ export const VERIFY_POLL_SECONDS = 300;
  * record still RUNNING after it can only belong to a dead execution. The ECS tasks time out
  * earlier, inside the workflow, so an overlong run still goes through MarkFailed. A promoting
  * retraining run then verifies the deployment (deployment-verifier's VERIFY_WINDOW_MINUTES, polled
- * every `verifyPollSeconds`); that phase comes after its record is SUCCEEDED, so it extends the
+ * every VERIFY_POLL_SECONDS); that phase comes after its record is SUCCEEDED, so it extends the
  * retraining execution limit without touching orphan-cleanup's rule.
  */
-export function workflowTimeouts(): {
-  workflowSeconds: number;
-  backtestSeconds: number;
-  trainingSeconds: number;
-  verifyPollSeconds: number;
-  retrainingSeconds: number;
-} {
+export function workflowTimeouts(): { workflowSeconds: number; backtestSeconds: number; trainingSeconds: number; retrainingSeconds: number } {
   const minutes = Number(LAMBDA_ACCESS['orphan-cleanup'].settings?.['WORKFLOW_TIMEOUT_MINUTES']);
   if (!Number.isInteger(minutes) || minutes < 60) throw new Error(`orphan-cleanup WORKFLOW_TIMEOUT_MINUTES must be an integer >= 60, got ${minutes}`);
   const windowMinutes = Number(LAMBDA_ACCESS['deployment-verifier'].settings?.['VERIFY_WINDOW_MINUTES']);
   if (!Number.isInteger(windowMinutes) || windowMinutes < 1) throw new Error(`deployment-verifier VERIFY_WINDOW_MINUTES must be a positive integer, got ${windowMinutes}`);
   const workflowSeconds = minutes * 60;
-  const verifyPollSeconds = VERIFY_POLL_SECONDS;
   // The window, plus one poll interval for the last check and one for its retries.
-  const verifySeconds = windowMinutes * 60 + 2 * verifyPollSeconds;
+  const verifySeconds = windowMinutes * 60 + 2 * VERIFY_POLL_SECONDS;
   // Leave room for the Lambda steps around the task (validate, mark, compare, promote).
-  return { workflowSeconds, backtestSeconds: workflowSeconds - 3600, trainingSeconds: workflowSeconds - 1800, verifyPollSeconds, retrainingSeconds: workflowSeconds + verifySeconds };
+  return { workflowSeconds, backtestSeconds: workflowSeconds - 3600, trainingSeconds: workflowSeconds - 1800, retrainingSeconds: workflowSeconds + verifySeconds };
 }
 
 /**
@@ -90,7 +83,7 @@ export function workflowTemplateVars(i: WorkflowInputs): Record<string, unknown>
     security_groups: [...i.securityGroups],
     workflow_timeouts: { backtest: t.workflowSeconds, retraining: t.retrainingSeconds },
     task_timeouts: { backtest: t.backtestSeconds, training: t.trainingSeconds },
-    verify_poll_seconds: t.verifyPollSeconds,
+    verify_poll_seconds: VERIFY_POLL_SECONDS,
     strategy_task: {
       family: i.strategyFamily,
       // The ECS API takes CPU and memory as strings.

@@ -12,6 +12,7 @@ import { fakeContext, sqsEvent, sqsRecord } from '@tradai/lambda-core/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { renderFixtureWorkflow } from '../../../infra/compute/test-support.js';
+import type { WORKFLOW_HANDLERS } from './handlers.js';
 import { startLocalPlatform, type LocalPlatform } from './local-platform.js';
 import { ContainerExit, runWorkflow, type ContainerRun, type LambdaHandler, type StrategyContainer } from './runner.js';
 
@@ -27,7 +28,7 @@ let pushedDigests: Set<string>;
 let started: { name: string; input: Record<string, unknown> }[];
 
 let platform: LocalPlatform;
-let consumer: Awaited<ReturnType<LocalPlatform['handler']>> & ((...a: never[]) => unknown);
+let consumer: Awaited<ReturnType<(typeof WORKFLOW_HANDLERS)['backtest-consumer']>>['handler'];
 let lambdas: Record<'validate-strategy' | 'update-status' | 'consume-results', LambdaHandler>;
 
 /** A result file as the strategy writes it: equity 10000 -> 10500 -> 10200 -> 11000, three trades. */
@@ -67,9 +68,7 @@ const request = (requestId: string, extra: Record<string, unknown> = {}) => ({
 
 /** Delivers `body` on the backtest queue; returns the failed message ids. */
 async function deliver(body: unknown, messageId: string): Promise<string[]> {
-  const res = (await consumer(sqsEvent(sqsRecord(body, messageId)) as never, fakeContext('tradai-backtest-consumer-dev') as never)) as {
-    batchItemFailures: { itemIdentifier: string }[];
-  };
+  const res = await consumer(sqsEvent(sqsRecord(body, messageId)), fakeContext('tradai-backtest-consumer-dev'));
   return res.batchItemFailures.map((f) => f.itemIdentifier);
 }
 
@@ -81,7 +80,7 @@ function runStarted(container: StrategyContainer = strategyContainer) {
 
 beforeAll(async () => {
   platform = await startLocalPlatform();
-  consumer = (await platform.handler('backtest-consumer')) as never;
+  consumer = await platform.handler('backtest-consumer');
   lambdas = {
     'validate-strategy': (await platform.handler('validate-strategy')) as LambdaHandler,
     'update-status': (await platform.handler('update-status')) as LambdaHandler,

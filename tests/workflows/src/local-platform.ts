@@ -40,17 +40,21 @@ export interface LocalPlatform {
   stop(): Promise<void>;
 }
 
-/** The value the rendered strategy task definition gives container variable `name`. */
-function containerEnv(name: string): string {
-  const found = workflowFixtureInputs('dev').strategyEnvironment.find((e) => e.name === name);
-  if (!found) throw new Error(`the strategy task definition sets no ${name}`);
-  return found.value;
+/** Bucket names the rendered strategy task definition gives its container. */
+function containerBuckets(): LocalPlatform['buckets'] {
+  const env = new Map(workflowFixtureInputs('dev').strategyEnvironment.map((e) => [e.name, e.value]));
+  const value = (name: string): string => {
+    const v = env.get(name);
+    if (v === undefined) throw new Error(`the strategy task definition sets no ${name}`);
+    return v;
+  };
+  return { configs: value(ENV.configsBucket), results: value(ENV.resultsBucket) };
 }
 
 export async function startLocalPlatform(mlflowState: Partial<Omit<FakeMlflowState, 'requests'>> = {}): Promise<LocalPlatform> {
   const [db, fx, mlflow] = await Promise.all([startDynalite(), startFauxqs(), startFakeMlflow(mlflowState)]);
   await db.createTables();
-  const buckets = { configs: containerEnv(ENV.configsBucket), results: containerEnv(ENV.resultsBucket) };
+  const buckets = containerBuckets();
   fx.server.createBucket(buckets.configs);
   fx.server.createBucket(buckets.results);
   const alertsTopicArn = fx.server.createTopic('tradai-alerts-dev').topicArn;

@@ -17,7 +17,6 @@ export interface CompareDeps {
   readonly now?: () => Date;
 }
 
-
 function fromRecord(r: RetrainingItem, metric: string, reason: string): CompareModelsOutput {
   return {
     strategy: r.strategy,

@@ -20,7 +20,6 @@ export interface PromoteDeps {
   readonly now?: () => Date;
 }
 
-
 /**
  * Promotes the candidate compare-models chose: appends a config version carrying the model,
  * records the deployment (status verifying), points the MLflow `champion` alias at the version,
