@@ -138,7 +138,7 @@ describe('backtest workflow execution (aws-local-stepfunctions)', () => {
     const run = await runLocally(definition, backtestInput, backtestTasks(r));
     expect(run.error).toBeUndefined();
     expect(run.path).toEqual(['ValidateStrategy', 'MarkRunning', 'PrepareStrategyTask', 'RunBacktest', 'ConsumeResults', 'MarkSucceeded']);
-    // update-status payloads (lambda-core UpdateStatusInput).
+    // update-status payloads (domain UpdateStatusInput).
     expect(r.payloads('MarkRunning')).toEqual([{ workflowId: 'bt-0001', status: 'RUNNING', workflowType: 'backtest', strategy: 'momentum' }]);
     expect(r.payloads('MarkSucceeded')).toEqual([{ workflowId: 'bt-0001', status: 'SUCCEEDED', workflowType: 'backtest', strategy: 'momentum' }]);
     // validate-strategy gets the whole workflow input (ValidateStrategyInput ignores extra fields).

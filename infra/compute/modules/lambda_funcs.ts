@@ -188,7 +188,7 @@ export class LambdaTriggers extends pulumi.ComponentResource {
             target: {
               arn: functions[p.lambda].arn,
               roleArn: args.schedulerRoleArn,
-              // What the scheduled handlers parse (lambda-core ScheduledEvent); the scheduler fills in the time.
+              // What the scheduled handlers parse (domain ScheduledEvent); the scheduler fills in the time.
               input: JSON.stringify({ source: 'tradai.scheduler', 'detail-type': 'Scheduled Event', time: '<aws.scheduler.scheduled-time>' }),
               retryPolicy: p.retry,
               deadLetterConfig: { arn: this.asyncDlq.arn },

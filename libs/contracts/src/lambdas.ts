@@ -26,6 +26,6 @@ export const LAMBDA_NAMES = [
 
 export type LambdaName = (typeof LAMBDA_NAMES)[number];
 
-/** Status of a workflow record (workflow_state table); legal transitions live in lambda-core. */
+/** Status of a workflow record (workflow_state table); legal transitions live in libs/domain. */
 export const WORKFLOW_STATUSES = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
 export type WorkflowStatus = (typeof WORKFLOW_STATUSES)[number];

@@ -1,25 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lambdaEnvNames } from '@tradai/contracts';
-import { EnvError } from './errors.js';
-import { lambdaEnv, listSetting, numberSetting, parseEnv, positiveIntSetting } from './env.js';
-
-describe('parseEnv', () => {
-  it('returns the named variables trimmed', () => {
-    expect(parseEnv(['A', 'B'], { A: 'x', B: ' y ', C: 'z' })).toEqual({ A: 'x', B: 'y' });
-  });
-
-  it('names every missing or empty variable in one error', () => {
-    let err: unknown;
-    try {
-      parseEnv(['A', 'B', 'C'], { A: 'x', B: '  ' });
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(EnvError);
-    expect((err as EnvError).variables).toEqual(['B', 'C']);
-    expect((err as Error).message).toBe('missing or empty environment variable(s): B, C');
-  });
-});
+import { lambdaEnv } from './env.js';
 
 describe('lambdaEnv', () => {
   it('requires exactly the variables the contract lists for the function', () => {
@@ -28,30 +9,5 @@ describe('lambdaEnv', () => {
     const source = Object.fromEntries(names.map((n) => [n, `v-${n}`]));
     expect(lambdaEnv('update-status', { ...source, OTHER: 'ignored' })).toEqual(source);
     expect(() => lambdaEnv('update-status', { TRADAI_ENVIRONMENT: 'dev' })).toThrow(/WORKFLOW_STATE_TABLE, ALERTS_TOPIC_ARN/);
-  });
-});
-
-describe('numeric settings', () => {
-  it('parses numbers within bounds', () => {
-    expect(numberSetting({ T: '0.3' }, 'T', { min: 0, max: 1 })).toBe(0.3);
-    expect(positiveIntSetting({ M: '180' }, 'M')).toBe(180);
-  });
-
-  it.each([
-    [{}, 'missing or empty environment variable: T'],
-    [{ T: 'abc' }, 'T must be a number, got "abc"'],
-    [{ T: '1.5' }, 'T must be an integer, got "1.5"'],
-    [{ T: '0' }, 'T must be >= 1, got 0'],
-  ])('rejects %j naming the variable', (env, message) => {
-    expect(() => positiveIntSetting(env, 'T')).toThrow(message);
-  });
-
-  it('rejects values above max', () => {
-    expect(() => numberSetting({ T: '2' }, 'T', { max: 1 })).toThrow('T must be <= 1, got 2');
-  });
-
-  it('splits list settings and rejects empty entries', () => {
-    expect(listSetting({ S: 'BTC/USDT, ETH/USDT' }, 'S')).toEqual(['BTC/USDT', 'ETH/USDT']);
-    expect(() => listSetting({ S: 'BTC/USDT,,ETH/USDT' }, 'S')).toThrow(/S has an empty entry/);
   });
 });

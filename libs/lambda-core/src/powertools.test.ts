@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakeContext, sqsEvent, sqsRecord, startDynalite, type Dynalite } from './testing/index.js';
+import { startDynalite, type Dynalite } from '@tradai/domain/testing';
+import { fakeContext, sqsEvent, sqsRecord } from './testing/index.js';
 import { createLogger, idempotencyPersistence, idempotent, sqsBatchHandler } from './powertools.js';
 
 let db: Dynalite;

@@ -5,7 +5,7 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import { Logger } from '@aws-lambda-powertools/logger';
 import { tableEnvName } from '@tradai/contracts';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { EnvError } from './errors.js';
+import { EnvError } from '@tradai/domain';
 
 /**
  * One structured JSON logger per function, created at module scope. Level comes from

@@ -7,7 +7,7 @@
 import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import type { BacktestResultFile } from '@tradai/lambda-core';
+import type { BacktestResultFile } from '@tradai/domain';
 import { fakeContext, sqsEvent, sqsRecord } from '@tradai/lambda-core/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';

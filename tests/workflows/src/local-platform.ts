@@ -7,18 +7,9 @@
 import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { ENV, functionEnvName, type LambdaName } from '@tradai/contracts';
 import { getResourceName } from '@tradai/infra-shared';
-import { ConfigVersionRepo, tableFromEnv, WorkflowRepo, type AlertNotification } from '@tradai/lambda-core';
-import {
-  LOCAL_AWS_ENV,
-  setLambdaEnv,
-  startDynalite,
-  startFakeMlflow,
-  startFauxqs,
-  type Dynalite,
-  type FakeMlflow,
-  type FakeMlflowState,
-  type Fauxqs,
-} from '@tradai/lambda-core/testing';
+import { ConfigVersionRepo, tableFromEnv, WorkflowRepo, type AlertNotification } from '@tradai/domain';
+import { startDynalite, startFakeMlflow, startFauxqs, type Dynalite, type FakeMlflow, type FakeMlflowState, type Fauxqs } from '@tradai/domain/testing';
+import { LOCAL_AWS_ENV, setLambdaEnv } from '@tradai/lambda-core/testing';
 import { workflowFixtureInputs } from '../../../infra/compute/test-support.js';
 import { WORKFLOW_HANDLERS, type WorkflowHandlerName } from './handlers.js';
 

@@ -9,7 +9,7 @@ import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { getResourceName } from '@tradai/infra-shared';
-import { tableFromEnv, type DeploymentItem, type DriftItem, type RetrainingItem, type RollbackItem, type Table, type TradingItem } from '@tradai/lambda-core';
+import { tableFromEnv, type DeploymentItem, type DriftItem, type RetrainingItem, type RollbackItem, type Table, type TradingItem } from '@tradai/domain';
 import { fakeContext } from '@tradai/lambda-core/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';

@@ -1,6 +1,7 @@
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { fakeContext, setLambdaEnv, sqsEvent, sqsRecord, startDynalite, type Dynalite } from '@tradai/lambda-core/testing';
-import { tableFromEnv, WorkflowRepo } from '@tradai/lambda-core';
+import { startDynalite, type Dynalite } from '@tradai/domain/testing';
+import { fakeContext, setLambdaEnv, sqsEvent, sqsRecord } from '@tradai/lambda-core/testing';
+import { tableFromEnv, WorkflowRepo } from '@tradai/domain';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';

@@ -1,18 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { ENV } from '@tradai/contracts';
-import {
-  BacktestRequest,
-  createDocumentClient,
-  createLogger,
-  idempotencyPersistence,
-  idempotent,
-  lambdaEnv,
-  parseJsonEvent,
-  sqsBatchHandler,
-  tableFromEnv,
-  WorkflowRepo,
-} from '@tradai/lambda-core';
+import { BacktestRequest, createDocumentClient, parseJsonEvent, tableFromEnv, WorkflowRepo } from '@tradai/domain';
+import { createLogger, idempotencyPersistence, idempotent, lambdaEnv, sqsBatchHandler } from '@tradai/lambda-core';
 import type { SQSRecord } from 'aws-lambda';
 import { consumeRequest, type ConsumerDeps, type ConsumeOutcome } from './run.js';
 

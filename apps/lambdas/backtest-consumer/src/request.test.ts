@@ -1,4 +1,4 @@
-import { BacktestWorkflowInput, parseEvent } from '@tradai/lambda-core';
+import { BacktestWorkflowInput, parseEvent } from '@tradai/domain';
 import { describe, expect, it } from 'vitest';
 import { executionArnFor, workflowIdFor, workflowInput } from './request.js';
 

@@ -1,4 +1,4 @@
-import type { BacktestRequest, BacktestWorkflowInput } from '@tradai/lambda-core';
+import type { BacktestRequest, BacktestWorkflowInput } from '@tradai/domain';
 
 /**
  * Workflow id = Step Functions execution name, derived from the request id only: a duplicate

@@ -1,5 +1,5 @@
-import { tableFromEnv, WorkflowRepo } from '@tradai/lambda-core';
-import { startDynalite, type Dynalite } from '@tradai/lambda-core/testing';
+import { tableFromEnv, WorkflowRepo } from '@tradai/domain';
+import { startDynalite, type Dynalite } from '@tradai/domain/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consumeRequest, type ConsumerDeps } from './run.js';
 

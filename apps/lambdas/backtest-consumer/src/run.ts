@@ -1,4 +1,4 @@
-import { isAwsError, type BacktestRequest, type BacktestWorkflowInput, type WorkflowRepo } from '@tradai/lambda-core';
+import { isAwsError, type BacktestRequest, type BacktestWorkflowInput, type WorkflowRepo } from '@tradai/domain';
 import { executionArnFor, workflowInput } from './request.js';
 
 export interface ConsumerDeps {

@@ -1,4 +1,4 @@
-import type { DriftItem, RetrainingItem } from '@tradai/lambda-core';
+import type { DriftItem, RetrainingItem } from '@tradai/domain';
 
 /** Thresholds from the environment (DRIFT_THRESHOLD, MAX_MODEL_AGE_DAYS). */
 export interface RetrainingThresholds {

@@ -1,5 +1,6 @@
-import { tableFromEnv } from '@tradai/lambda-core';
-import { setLambdaEnv, startDynalite, type Dynalite } from '@tradai/lambda-core/testing';
+import { tableFromEnv } from '@tradai/domain';
+import { startDynalite, type Dynalite } from '@tradai/domain/testing';
+import { setLambdaEnv } from '@tradai/lambda-core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let db: Dynalite;

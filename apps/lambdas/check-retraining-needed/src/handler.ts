@@ -1,15 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  CheckRetrainingInput,
-  createDocumentClient,
-  createLogger,
-  lambdaEnv,
-  numberSetting,
-  parseEvent,
-  positiveIntSetting,
-  tableFromEnv,
-  type CheckRetrainingOutput,
-} from '@tradai/lambda-core';
+import { CheckRetrainingInput, createDocumentClient, numberSetting, parseEvent, positiveIntSetting, tableFromEnv, type CheckRetrainingOutput } from '@tradai/domain';
+import { createLogger, lambdaEnv } from '@tradai/lambda-core';
 import { checkRetraining, type CheckDeps } from './run.js';
 
 const env = lambdaEnv('check-retraining-needed');

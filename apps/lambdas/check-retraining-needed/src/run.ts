@@ -1,4 +1,4 @@
-import type { CheckRetrainingInput, CheckRetrainingOutput, DriftItem, RetrainingItem, Table } from '@tradai/lambda-core';
+import type { CheckRetrainingInput, CheckRetrainingOutput, DriftItem, RetrainingItem, Table } from '@tradai/domain';
 import { currentModel, decideRetraining, type RetrainingThresholds } from './decide.js';
 
 export interface CheckDeps {

@@ -1,16 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ENV } from '@tradai/contracts';
-import {
-  CompareModelsInput,
-  createDocumentClient,
-  createLogger,
-  lambdaEnv,
-  MlflowClient,
-  numberSetting,
-  parseEvent,
-  tableFromEnv,
-  type CompareModelsOutput,
-} from '@tradai/lambda-core';
+import { CompareModelsInput, createDocumentClient, MlflowClient, numberSetting, parseEvent, tableFromEnv, type CompareModelsOutput } from '@tradai/domain';
+import { createLogger, lambdaEnv } from '@tradai/lambda-core';
 import { compareModels, type CompareDeps } from './run.js';
 
 const env = lambdaEnv('compare-models');

@@ -1,5 +1,6 @@
-import { ConflictError, MlflowClient, MlflowError, NotFoundError, tableFromEnv, type RetrainingItem, type Table } from '@tradai/lambda-core';
-import { setLambdaEnv, startDynalite, startFakeMlflow, type Dynalite, type FakeMlflow } from '@tradai/lambda-core/testing';
+import { ConflictError, MlflowClient, MlflowError, NotFoundError, tableFromEnv, type RetrainingItem, type Table } from '@tradai/domain';
+import { startDynalite, startFakeMlflow, type Dynalite, type FakeMlflow } from '@tradai/domain/testing';
+import { setLambdaEnv } from '@tradai/lambda-core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareModels, type CompareDeps } from './run.js';
 

@@ -1,13 +1,4 @@
-import {
-  CHAMPION_ALIAS,
-  ConflictError,
-  NotFoundError,
-  type CompareModelsInput,
-  type CompareModelsOutput,
-  type MlflowClient,
-  type RetrainingItem,
-  type Table,
-} from '@tradai/lambda-core';
+import { CHAMPION_ALIAS, ConflictError, NotFoundError, type CompareModelsInput, type CompareModelsOutput, type MlflowClient, type RetrainingItem, type Table } from '@tradai/domain';
 import { compareScores } from './compare.js';
 
 export interface CompareDeps {

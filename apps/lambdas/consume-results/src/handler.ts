@@ -1,16 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ENV } from '@tradai/contracts';
-import {
-  ConsumeResultsInput,
-  createDocumentClient,
-  createLogger,
-  createS3Client,
-  lambdaEnv,
-  parseEvent,
-  readS3Text,
-  tableFromEnv,
-  WorkflowRepo,
-} from '@tradai/lambda-core';
+import { ConsumeResultsInput, createDocumentClient, createS3Client, parseEvent, readS3Text, tableFromEnv, WorkflowRepo } from '@tradai/domain';
+import { createLogger, lambdaEnv } from '@tradai/lambda-core';
 import { consumeResults, type ConsumeResultsDeps, type ConsumeResultsOutput } from './run.js';
 
 const env = lambdaEnv('consume-results');

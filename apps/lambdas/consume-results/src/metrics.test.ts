@@ -1,4 +1,4 @@
-import { ValidationError } from '@tradai/lambda-core';
+import { ValidationError } from '@tradai/domain';
 import { describe, expect, it } from 'vitest';
 import { computeMetrics, maxDrawdown, periodReturns, PERIODS_PER_YEAR, sharpeRatio } from './metrics.js';
 

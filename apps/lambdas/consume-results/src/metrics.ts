@@ -1,4 +1,4 @@
-import { ValidationError, type BacktestMetrics, type BacktestResultFile } from '@tradai/lambda-core';
+import { ValidationError, type BacktestMetrics, type BacktestResultFile } from '@tradai/domain';
 
 /**
  * Candles per year by timeframe. Crypto markets trade 24/7/365, so a year is 365 days of candles

@@ -1,6 +1,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { ConflictError, NotFoundError, readS3Text, tableFromEnv, ValidationError, WorkflowRepo } from '@tradai/lambda-core';
-import { setLambdaEnv, startDynalite, startFauxqs, type Dynalite, type Fauxqs } from '@tradai/lambda-core/testing';
+import { ConflictError, NotFoundError, readS3Text, tableFromEnv, ValidationError, WorkflowRepo } from '@tradai/domain';
+import { startDynalite, startFauxqs, type Dynalite, type Fauxqs } from '@tradai/domain/testing';
+import { setLambdaEnv } from '@tradai/lambda-core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consumeResults, type ConsumeResultsDeps } from './run.js';
 

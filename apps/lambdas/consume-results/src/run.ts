@@ -1,14 +1,4 @@
-import {
-  BacktestResultFile,
-  ConflictError,
-  isAwsError,
-  NotFoundError,
-  parseJsonEvent,
-  ValidationError,
-  type BacktestMetrics,
-  type ConsumeResultsInput,
-  type WorkflowRepo,
-} from '@tradai/lambda-core';
+import { BacktestResultFile, ConflictError, isAwsError, NotFoundError, parseJsonEvent, ValidationError, type BacktestMetrics, type ConsumeResultsInput, type WorkflowRepo } from '@tradai/domain';
 import { isDeepStrictEqual } from 'node:util';
 import { computeMetrics } from './metrics.js';
 

@@ -1,5 +1,6 @@
 import { ENV, serviceDiscoveryUrl } from '@tradai/contracts';
-import { lambdaEnv, listSetting } from '@tradai/lambda-core';
+import { listSetting } from '@tradai/domain';
+import { lambdaEnv } from '@tradai/lambda-core';
 import { DATA_SYNC_PATH, DEFAULT_RETRY } from './sync.js';
 import { run, type Deps, type TriggerResult } from './run.js';
 

@@ -1,4 +1,5 @@
-import { ScheduledEvent, createLogger, parseEvent } from '@tradai/lambda-core';
+import { ScheduledEvent, parseEvent } from '@tradai/domain';
+import { createLogger } from '@tradai/lambda-core';
 import * as z from 'zod/mini';
 import { triggerSync, type RetryPolicy, type SyncResult } from './sync.js';
 

@@ -1,7 +1,8 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { ENV, functionEnvName } from '@tradai/contracts';
-import { createDocumentClient, lambdaEnv, numberSetting, positiveIntSetting, tableFromEnv } from '@tradai/lambda-core';
+import { createDocumentClient, numberSetting, positiveIntSetting, tableFromEnv } from '@tradai/domain';
+import { lambdaEnv } from '@tradai/lambda-core';
 import { run, type Deps, type VerifyResult } from './run.js';
 
 /** Clients and settings from exactly lambdaEnvNames('deployment-verifier'). */

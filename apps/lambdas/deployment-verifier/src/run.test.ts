@@ -1,7 +1,7 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { Table, type DeploymentItem, type HealthItem, type RollbackItem, type TradingItem } from '@tradai/lambda-core';
-import { startDynalite, type Dynalite } from '@tradai/lambda-core/testing';
+import { Table, type DeploymentItem, type HealthItem, type RollbackItem, type TradingItem } from '@tradai/domain';
+import { startDynalite, type Dynalite } from '@tradai/domain/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';

@@ -1,6 +1,7 @@
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { SNSClient } from '@aws-sdk/client-sns';
-import { NotFoundError, createLogger, parseEvent, publishAlert, strategyName, type DeploymentItem, type HealthItem, type RollbackItem, type Table, type TradingItem } from '@tradai/lambda-core';
+import { NotFoundError, parseEvent, publishAlert, strategyName, type DeploymentItem, type HealthItem, type RollbackItem, type Table, type TradingItem } from '@tradai/domain';
+import { createLogger } from '@tradai/lambda-core';
 import * as z from 'zod/mini';
 import { TRADING_SERVICE, verifyDeployment, type Verdict, type VerifySettings } from './verify.js';
 

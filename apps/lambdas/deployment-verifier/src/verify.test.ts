@@ -1,4 +1,4 @@
-import type { DeploymentItem, HealthItem, TradingItem } from '@tradai/lambda-core';
+import type { DeploymentItem, HealthItem, TradingItem } from '@tradai/domain';
 import { describe, expect, it } from 'vitest';
 import { verifyDeployment } from './verify.js';
 

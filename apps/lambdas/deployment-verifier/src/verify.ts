@@ -1,4 +1,4 @@
-import type { DeploymentItem, HealthItem, TradingItem } from '@tradai/lambda-core';
+import type { DeploymentItem, HealthItem, TradingItem } from '@tradai/domain';
 
 /** The service a strategy deployment runs in: its health is the deployment's health. */
 export const TRADING_SERVICE = 'live-trading';

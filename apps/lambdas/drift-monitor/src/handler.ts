@@ -1,6 +1,7 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { ENV } from '@tradai/contracts';
-import { MlflowClient, createDocumentClient, lambdaEnv, numberSetting, tableFromEnv } from '@tradai/lambda-core';
+import { MlflowClient, createDocumentClient, numberSetting, tableFromEnv } from '@tradai/domain';
+import { lambdaEnv } from '@tradai/lambda-core';
 import { modelDistributions } from './mlflow.js';
 import { run, type Deps, type StrategyDrift } from './run.js';
 

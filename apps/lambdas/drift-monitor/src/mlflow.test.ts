@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { MlflowClient } from '@tradai/lambda-core';
+import { MlflowClient } from '@tradai/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modelDistributions } from './mlflow.js';
 

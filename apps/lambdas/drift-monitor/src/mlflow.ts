@@ -1,4 +1,4 @@
-import { MlflowError, type MlflowClient } from '@tradai/lambda-core';
+import { MlflowError, type MlflowClient } from '@tradai/domain';
 import { distributionsFromMetrics, type Distributions } from './drift.js';
 
 /** MLflow search filter of the monitoring runs the live bots log their observed distributions to. */

@@ -1,6 +1,6 @@
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { Table, type DeploymentItem, type DriftItem } from '@tradai/lambda-core';
-import { startDynalite, type Dynalite } from '@tradai/lambda-core/testing';
+import { Table, type DeploymentItem, type DriftItem } from '@tradai/domain';
+import { startDynalite, type Dynalite } from '@tradai/domain/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';

@@ -1,5 +1,6 @@
 import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import { ScheduledEvent, createLogger, isAwsError, parseEvent, strategyName, type DeploymentItem, type DriftItem, type RetrainingWorkflowInput, type Table } from '@tradai/lambda-core';
+import { ScheduledEvent, isAwsError, parseEvent, strategyName, type DeploymentItem, type DriftItem, type RetrainingWorkflowInput, type Table } from '@tradai/domain';
+import { createLogger } from '@tradai/lambda-core';
 import * as z from 'zod/mini';
 import { driftScore, exceedsThreshold, retrainingExecutionName } from './drift.js';
 import type { DistributionPair } from './mlflow.js';

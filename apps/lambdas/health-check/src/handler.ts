@@ -1,6 +1,7 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { ENV, SERVICE_ENDPOINT_NAMES } from '@tradai/contracts';
-import { createDocumentClient, lambdaEnv, positiveIntSetting, tableFromEnv } from '@tradai/lambda-core';
+import { createDocumentClient, positiveIntSetting, tableFromEnv } from '@tradai/domain';
+import { lambdaEnv } from '@tradai/lambda-core';
 import { serviceDiscoveryResolver } from './health.js';
 import { run, type Deps, type HealthCheckResult } from './run.js';
 

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { HealthItem } from '@tradai/lambda-core';
+import type { HealthItem } from '@tradai/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nextHealthState, probe, serviceDiscoveryResolver, transitionAlert, type ProbeResult } from './health.js';
 

@@ -1,5 +1,5 @@
 import { SERVICE_ENDPOINTS, serviceDiscoveryUrl, type ServiceEndpointName } from '@tradai/contracts';
-import type { HealthItem } from '@tradai/lambda-core';
+import type { HealthItem } from '@tradai/domain';
 
 export type HealthStatus = 'healthy' | 'unhealthy';
 

@@ -1,6 +1,7 @@
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { ServiceEndpointName } from '@tradai/contracts';
-import { ScheduledEvent, createLogger, parseEvent, publishAlert, type HealthItem, type Table } from '@tradai/lambda-core';
+import { ScheduledEvent, parseEvent, publishAlert, type HealthItem, type Table } from '@tradai/domain';
+import { createLogger } from '@tradai/lambda-core';
 import { nextHealthState, probeAll, transitionAlert, type Transition, type UrlResolver } from './health.js';
 
 const logger = createLogger('health-check');

@@ -1,6 +1,7 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ENV } from '@tradai/contracts';
-import { createDocumentClient, lambdaEnv, positiveIntSetting, tableFromEnv } from '@tradai/lambda-core';
+import { createDocumentClient, positiveIntSetting, tableFromEnv } from '@tradai/domain';
+import { lambdaEnv } from '@tradai/lambda-core';
 import { run, type Deps, type HeartbeatResult } from './run.js';
 
 /** Clients and settings from the function's environment (exactly lambdaEnvNames('heartbeat-monitor')). */

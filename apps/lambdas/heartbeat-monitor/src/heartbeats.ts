@@ -1,5 +1,5 @@
 import { STALE_HEARTBEAT_METRIC } from '@tradai/contracts';
-import type { TradingItem } from '@tradai/lambda-core';
+import type { TradingItem } from '@tradai/domain';
 
 export interface StaleBot {
   readonly botId: string;

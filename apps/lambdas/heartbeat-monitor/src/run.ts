@@ -1,6 +1,7 @@
 import { PutMetricDataCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { STALE_HEARTBEAT_METRIC } from '@tradai/contracts';
-import { ScheduledEvent, createLogger, parseEvent, type Table, type TradingItem } from '@tradai/lambda-core';
+import { ScheduledEvent, parseEvent, type Table, type TradingItem } from '@tradai/domain';
+import { createLogger } from '@tradai/lambda-core';
 import { findStaleBots, staleHeartbeatDatum, type StaleBot } from './heartbeats.js';
 
 const logger = createLogger('heartbeat-monitor');

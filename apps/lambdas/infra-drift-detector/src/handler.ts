@@ -3,7 +3,8 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { ENV } from '@tradai/contracts';
-import { createDocumentClient, lambdaEnv, tableFromEnv } from '@tradai/lambda-core';
+import { createDocumentClient, tableFromEnv } from '@tradai/domain';
+import { lambdaEnv } from '@tradai/lambda-core';
 import { run, type Deps, type DriftReport } from './run.js';
 
 /** Clients from exactly lambdaEnvNames('infra-drift-detector'). */

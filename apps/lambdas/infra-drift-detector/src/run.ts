@@ -3,7 +3,8 @@ import { DescribeServicesCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import { GetFunctionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { PLATFORM_MANIFEST_KEY, type PlatformManifest } from '@tradai/contracts';
-import { ScheduledEvent, createLogger, isAwsError, parseEvent, publishAlert, type ConfigVersionItem, type DeploymentItem, type InfraDriftItem, type Table } from '@tradai/lambda-core';
+import { ScheduledEvent, isAwsError, parseEvent, publishAlert, type ConfigVersionItem, type DeploymentItem, type InfraDriftItem, type Table } from '@tradai/domain';
+import { createLogger } from '@tradai/lambda-core';
 import { compareLambdas, compareServices, compareStrategies, digestOf, driftAlert, repositoryOf, type DriftFinding, type EcsServiceState, type StrategyDeploymentCheck } from './drift.js';
 
 const logger = createLogger('infra-drift-detector');

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createDocumentClient, createLogger, lambdaEnv, positiveIntSetting, tableFromEnv } from '@tradai/lambda-core';
+import { createDocumentClient, positiveIntSetting, tableFromEnv } from '@tradai/domain';
+import { createLogger, lambdaEnv } from '@tradai/lambda-core';
 import type { SNSEvent } from 'aws-lambda';
 import { normalise } from './normalise.js';
 import { recordNotification, type DispatchDeps, type DispatchResult } from './run.js';

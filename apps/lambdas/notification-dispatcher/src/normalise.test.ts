@@ -1,4 +1,4 @@
-import { ValidationError } from '@tradai/lambda-core';
+import { ValidationError } from '@tradai/domain';
 import { describe, expect, it } from 'vitest';
 import { dedupKeyOf, normalise } from './normalise.js';
 

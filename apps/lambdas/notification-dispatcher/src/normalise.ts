@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { AlertNotification, CloudWatchAlarmMessage, parseEvent, ValidationError } from '@tradai/lambda-core';
+import { AlertNotification, CloudWatchAlarmMessage, parseEvent, ValidationError } from '@tradai/domain';
 
 const ALARM_SEVERITY = { ALARM: 'critical', OK: 'info', INSUFFICIENT_DATA: 'warning' } as const;
 

@@ -1,5 +1,6 @@
-import { tableFromEnv, type AlertNotification, type NotificationItem, type Table } from '@tradai/lambda-core';
-import { setLambdaEnv, snsEvent, startDynalite, type Dynalite } from '@tradai/lambda-core/testing';
+import { tableFromEnv, type AlertNotification, type NotificationItem, type Table } from '@tradai/domain';
+import { startDynalite, type Dynalite } from '@tradai/domain/testing';
+import { setLambdaEnv, snsEvent } from '@tradai/lambda-core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordNotification, type DispatchDeps } from './run.js';
 

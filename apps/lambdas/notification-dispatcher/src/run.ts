@@ -1,5 +1,5 @@
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionalCheckFailed, type AlertNotification, type NotificationItem, type Table } from '@tradai/lambda-core';
+import { isConditionalCheckFailed, type AlertNotification, type NotificationItem, type Table } from '@tradai/domain';
 import { dedupKeyOf } from './normalise.js';
 
 export interface DispatchDeps {

@@ -1,16 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeTasksCommand, ECSClient, ListTasksCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { ENV } from '@tradai/contracts';
-import {
-  createDocumentClient,
-  createLogger,
-  lambdaEnv,
-  parseEvent,
-  positiveIntSetting,
-  ScheduledEvent,
-  tableFromEnv,
-  WorkflowRepo,
-} from '@tradai/lambda-core';
+import { createDocumentClient, parseEvent, positiveIntSetting, ScheduledEvent, tableFromEnv, WorkflowRepo } from '@tradai/domain';
+import { createLogger, lambdaEnv } from '@tradai/lambda-core';
 import { cleanupOrphans, CleanupError, type CleanupDeps, type CleanupReport } from './run.js';
 
 const env = lambdaEnv('orphan-cleanup');

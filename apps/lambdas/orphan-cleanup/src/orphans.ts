@@ -1,4 +1,4 @@
-import type { WorkflowItem } from '@tradai/lambda-core';
+import type { WorkflowItem } from '@tradai/domain';
 
 /** Records last updated before this instant are orphan candidates. */
 export function staleBefore(now: Date, timeoutMinutes: number): Date {

@@ -1,6 +1,7 @@
 import { DescribeTasksCommand, ECSClient, ListTasksCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
-import { tableFromEnv, WorkflowRepo } from '@tradai/lambda-core';
-import { setLambdaEnv, startDynalite, type Dynalite } from '@tradai/lambda-core/testing';
+import { tableFromEnv, WorkflowRepo } from '@tradai/domain';
+import { startDynalite, type Dynalite } from '@tradai/domain/testing';
+import { setLambdaEnv } from '@tradai/lambda-core/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-import { IllegalTransitionError, isAwsError, type WorkflowRepo } from '@tradai/lambda-core';
+import { IllegalTransitionError, isAwsError, type WorkflowRepo } from '@tradai/domain';
 import { orphanError, staleBefore, stopReason, tasksToStop, type EcsTaskView } from './orphans.js';
 
 export interface CleanupDeps {

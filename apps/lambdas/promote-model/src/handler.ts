@@ -1,16 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ENV } from '@tradai/contracts';
-import {
-  ConfigVersionRepo,
-  createDocumentClient,
-  createLogger,
-  lambdaEnv,
-  MlflowClient,
-  parseEvent,
-  PromoteModelInput,
-  tableFromEnv,
-  type PromoteModelOutput,
-} from '@tradai/lambda-core';
+import { ConfigVersionRepo, createDocumentClient, MlflowClient, parseEvent, PromoteModelInput, tableFromEnv, type PromoteModelOutput } from '@tradai/domain';
+import { createLogger, lambdaEnv } from '@tradai/lambda-core';
 import { promoteModel, type PromoteDeps } from './run.js';
 
 const env = lambdaEnv('promote-model');

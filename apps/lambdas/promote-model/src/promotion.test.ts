@@ -1,4 +1,4 @@
-import { ConflictError } from '@tradai/lambda-core';
+import { ConflictError } from '@tradai/domain';
 import { describe, expect, it } from 'vitest';
 import { assertPromotable, deploymentIdFor, deploymentRecord, nextConfigVersion } from './promotion.js';
 

@@ -1,5 +1,5 @@
-import type { ConfigVersionItem, DeploymentItem, RetrainingItem } from '@tradai/lambda-core';
-import { ConflictError } from '@tradai/lambda-core';
+import type { ConfigVersionItem, DeploymentItem, RetrainingItem } from '@tradai/domain';
+import { ConflictError } from '@tradai/domain';
 
 /**
  * Deployment id of a promotion: one per retraining run, so a retried promotion finds the

@@ -1,5 +1,6 @@
-import { ConfigVersionRepo, ConflictError, MlflowClient, MlflowError, NotFoundError, tableFromEnv, type DeploymentItem, type RetrainingItem, type Table } from '@tradai/lambda-core';
-import { setLambdaEnv, startDynalite, startFakeMlflow, type Dynalite, type FakeMlflow } from '@tradai/lambda-core/testing';
+import { ConfigVersionRepo, ConflictError, MlflowClient, MlflowError, NotFoundError, tableFromEnv, type DeploymentItem, type RetrainingItem, type Table } from '@tradai/domain';
+import { startDynalite, startFakeMlflow, type Dynalite, type FakeMlflow } from '@tradai/domain/testing';
+import { setLambdaEnv } from '@tradai/lambda-core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { promoteModel, type PromoteDeps } from './run.js';
 

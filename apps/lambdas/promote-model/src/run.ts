@@ -1,15 +1,4 @@
-import {
-  CHAMPION_ALIAS,
-  ConflictError,
-  NotFoundError,
-  type ConfigVersionRepo,
-  type DeploymentItem,
-  type MlflowClient,
-  type PromoteModelInput,
-  type PromoteModelOutput,
-  type RetrainingItem,
-  type Table,
-} from '@tradai/lambda-core';
+import { CHAMPION_ALIAS, ConflictError, NotFoundError, type ConfigVersionRepo, type DeploymentItem, type MlflowClient, type PromoteModelInput, type PromoteModelOutput, type RetrainingItem, type Table } from '@tradai/domain';
 import { assertPromotable, deploymentIdFor, deploymentRecord, nextConfigVersion } from './promotion.js';
 
 export interface PromoteDeps {

@@ -1,6 +1,7 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { ENV } from '@tradai/contracts';
-import { MlflowClient, createDocumentClient, lambdaEnv, tableFromEnv } from '@tradai/lambda-core';
+import { MlflowClient, createDocumentClient, tableFromEnv } from '@tradai/domain';
+import { lambdaEnv } from '@tradai/lambda-core';
 import { run, type Deps, type RollbackResult } from './run.js';
 
 /** Clients from exactly lambdaEnvNames('rollback'). */

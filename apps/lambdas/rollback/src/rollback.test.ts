@@ -1,4 +1,4 @@
-import type { ConfigVersionItem, DeploymentItem } from '@tradai/lambda-core';
+import type { ConfigVersionItem, DeploymentItem } from '@tradai/domain';
 import { describe, expect, it } from 'vitest';
 import { NoPreviousDeploymentError, StaleRollbackError, planRollback, rollbackWrites } from './rollback.js';
 

@@ -1,4 +1,4 @@
-import type { ConfigVersionItem, DeploymentItem, RollbackItem } from '@tradai/lambda-core';
+import type { ConfigVersionItem, DeploymentItem, RollbackItem } from '@tradai/domain';
 
 /** Nothing to go back to: the strategy has fewer than two usable deployments. */
 export class NoPreviousDeploymentError extends Error {

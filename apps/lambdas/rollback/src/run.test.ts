@@ -1,6 +1,6 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { MlflowClient, Table, type ConfigVersionItem, type DeploymentItem, type RollbackItem } from '@tradai/lambda-core';
-import { startDynalite, startFakeMlflow, type Dynalite, type FakeMlflow } from '@tradai/lambda-core/testing';
+import { MlflowClient, Table, type ConfigVersionItem, type DeploymentItem, type RollbackItem } from '@tradai/domain';
+import { startDynalite, startFakeMlflow, type Dynalite, type FakeMlflow } from '@tradai/domain/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';

@@ -1,19 +1,6 @@
 import type { SNSClient } from '@aws-sdk/client-sns';
-import {
-  CHAMPION_ALIAS,
-  ConflictError,
-  NotFoundError,
-  createLogger,
-  isoTimestamp,
-  parseEvent,
-  publishAlert,
-  strategyName,
-  type ConfigVersionItem,
-  type DeploymentItem,
-  type MlflowClient,
-  type RollbackItem,
-  type Table,
-} from '@tradai/lambda-core';
+import { CHAMPION_ALIAS, ConflictError, NotFoundError, isoTimestamp, parseEvent, publishAlert, strategyName, type ConfigVersionItem, type DeploymentItem, type MlflowClient, type RollbackItem, type Table } from '@tradai/domain';
+import { createLogger } from '@tradai/lambda-core';
 import * as z from 'zod/mini';
 import { NoPreviousDeploymentError, StaleRollbackError, planRollback, rollbackWrites, type RollbackRequest } from './rollback.js';
 

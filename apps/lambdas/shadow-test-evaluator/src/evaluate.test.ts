@@ -1,4 +1,4 @@
-import type { ShadowTestItem, TradingItem } from '@tradai/lambda-core';
+import type { ShadowTestItem, TradingItem } from '@tradai/domain';
 import { describe, expect, it } from 'vitest';
 import { evaluateShadowTest, sides } from './evaluate.js';
 

@@ -1,4 +1,4 @@
-import type { ShadowTestItem, TradingItem } from '@tradai/lambda-core';
+import type { ShadowTestItem, TradingItem } from '@tradai/domain';
 
 export interface ShadowSettings {
   /** A test is decided only after running this long. */

@@ -1,6 +1,7 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { ENV } from '@tradai/contracts';
-import { createDocumentClient, lambdaEnv, numberSetting, tableFromEnv } from '@tradai/lambda-core';
+import { createDocumentClient, numberSetting, tableFromEnv } from '@tradai/domain';
+import { lambdaEnv } from '@tradai/lambda-core';
 import { run, type Deps, type TestOutcome } from './run.js';
 
 /** Clients and settings from exactly lambdaEnvNames('shadow-test-evaluator'). */

@@ -1,6 +1,6 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { Table, type ShadowTestItem, type TradingItem } from '@tradai/lambda-core';
-import { startDynalite, type Dynalite } from '@tradai/lambda-core/testing';
+import { Table, type ShadowTestItem, type TradingItem } from '@tradai/domain';
+import { startDynalite, type Dynalite } from '@tradai/domain/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';

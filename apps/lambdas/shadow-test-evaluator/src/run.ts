@@ -1,5 +1,6 @@
 import type { SNSClient } from '@aws-sdk/client-sns';
-import { NotFoundError, ScheduledEvent, createLogger, parseEvent, publishAlert, type ShadowTestItem, type Table, type TradingItem } from '@tradai/lambda-core';
+import { NotFoundError, ScheduledEvent, parseEvent, publishAlert, type ShadowTestItem, type Table, type TradingItem } from '@tradai/domain';
+import { createLogger } from '@tradai/lambda-core';
 import * as z from 'zod/mini';
 import { evaluateShadowTest, type Evaluation, type ShadowSettings } from './evaluate.js';
 

@@ -1,5 +1,6 @@
 import { ECRClient } from '@aws-sdk/client-ecr';
-import { createDocumentClient, lambdaEnv, tableFromEnv } from '@tradai/lambda-core';
+import { createDocumentClient, tableFromEnv } from '@tradai/domain';
+import { lambdaEnv } from '@tradai/lambda-core';
 import type { SNSEvent } from 'aws-lambda';
 import { run, type Deps, type RegistrationResult } from './run.js';
 

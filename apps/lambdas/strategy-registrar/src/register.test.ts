@@ -1,4 +1,4 @@
-import type { ConfigVersionItem, RegistrationMessage } from '@tradai/lambda-core';
+import type { ConfigVersionItem, RegistrationMessage } from '@tradai/domain';
 import { describe, expect, it } from 'vitest';
 import { configVersionFor, deploymentFor, isSameRegistration, pinnedImage, repositoryName } from './register.js';
 

@@ -1,4 +1,4 @@
-import type { ConfigVersionItem, DeploymentItem, RegistrationMessage } from '@tradai/lambda-core';
+import type { ConfigVersionItem, DeploymentItem, RegistrationMessage } from '@tradai/domain';
 
 /** `tradai/strategy-x` from `<acct>.dkr.ecr.<region>.amazonaws.com/tradai/strategy-x`. */
 export function repositoryName(imageRepository: string): string {

@@ -1,6 +1,7 @@
 import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
-import { Table, type ConfigVersionItem, type DeploymentItem } from '@tradai/lambda-core';
-import { snsEvent, startDynalite, type Dynalite } from '@tradai/lambda-core/testing';
+import { Table, type ConfigVersionItem, type DeploymentItem } from '@tradai/domain';
+import { startDynalite, type Dynalite } from '@tradai/domain/testing';
+import { snsEvent } from '@tradai/lambda-core/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';

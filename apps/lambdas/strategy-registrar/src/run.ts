@@ -1,5 +1,6 @@
 import { DescribeImagesCommand, type ECRClient } from '@aws-sdk/client-ecr';
-import { ConflictError, NotFoundError, RegistrationMessage, createLogger, isAwsError, parseJsonEvent, type ConfigVersionItem, type DeploymentItem, type Table } from '@tradai/lambda-core';
+import { ConflictError, NotFoundError, RegistrationMessage, isAwsError, parseJsonEvent, type ConfigVersionItem, type DeploymentItem, type Table } from '@tradai/domain';
+import { createLogger } from '@tradai/lambda-core';
 import type { SNSEvent } from 'aws-lambda';
 import { configVersionFor, deploymentFor, isSameRegistration, registrationDeploymentId, repositoryName } from './register.js';
 

@@ -1,17 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { ENV } from '@tradai/contracts';
-import {
-  createDocumentClient,
-  createLogger,
-  lambdaEnv,
-  parseEvent,
-  publishAlert,
-  tableFromEnv,
-  UpdateStatusInput,
-  WorkflowRepo,
-  type UpdateStatusOutput,
-} from '@tradai/lambda-core';
+import { createDocumentClient, parseEvent, publishAlert, tableFromEnv, UpdateStatusInput, WorkflowRepo, type UpdateStatusOutput } from '@tradai/domain';
+import { createLogger, lambdaEnv } from '@tradai/lambda-core';
 import { updateStatus, type UpdateStatusDeps } from './run.js';
 
 // Module scope: env parsed (a mis-wired function fails at init naming the variables) and clients reused across invocations.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AlertNotification, parseEvent } from '@tradai/lambda-core';
+import { AlertNotification, parseEvent } from '@tradai/domain';
 import { errorText, statusNotification } from './notification.js';
 
 describe('errorText', () => {

@@ -1,4 +1,4 @@
-import type { AlertNotification, UpdateStatusInput, WorkflowItem } from '@tradai/lambda-core';
+import type { AlertNotification, UpdateStatusInput, WorkflowItem } from '@tradai/domain';
 
 /** Formats a task error as Step Functions delivers it (`{Error, Cause}`) or a plain message. */
 export function errorText(error: UpdateStatusInput['error']): string | undefined {

@@ -1,6 +1,7 @@
 import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { IllegalTransitionError, NotFoundError, publishAlert, tableFromEnv, ValidationError, WorkflowRepo } from '@tradai/lambda-core';
-import { setLambdaEnv, startDynalite, startFauxqs, type Dynalite, type Fauxqs } from '@tradai/lambda-core/testing';
+import { IllegalTransitionError, NotFoundError, publishAlert, tableFromEnv, ValidationError, WorkflowRepo } from '@tradai/domain';
+import { startDynalite, startFauxqs, type Dynalite, type Fauxqs } from '@tradai/domain/testing';
+import { setLambdaEnv } from '@tradai/lambda-core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { updateStatus, type UpdateStatusDeps } from './run.js';
 

@@ -1,4 +1,4 @@
-import { NotFoundError, type AlertNotification, type UpdateStatusInput, type UpdateStatusOutput, type WorkflowRepo } from '@tradai/lambda-core';
+import { NotFoundError, type AlertNotification, type UpdateStatusInput, type UpdateStatusOutput, type WorkflowRepo } from '@tradai/domain';
 import { errorText, statusNotification } from './notification.js';
 
 export interface UpdateStatusDeps {

@@ -1,18 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { ENV } from '@tradai/contracts';
-import {
-  ConfigVersionRepo,
-  createDocumentClient,
-  createLogger,
-  createS3Client,
-  lambdaEnv,
-  parseEvent,
-  readS3Text,
-  tableFromEnv,
-  ValidateStrategyInput,
-  type ValidateStrategyOutput,
-} from '@tradai/lambda-core';
+import { ConfigVersionRepo, createDocumentClient, createS3Client, parseEvent, readS3Text, tableFromEnv, ValidateStrategyInput, type ValidateStrategyOutput } from '@tradai/domain';
+import { createLogger, lambdaEnv } from '@tradai/lambda-core';
 import { validateStrategy, type ValidateDeps } from './run.js';
 
 const env = lambdaEnv('validate-strategy');

@@ -1,7 +1,8 @@
 import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { ConfigVersionRepo, NotFoundError, readS3Text, tableFromEnv, ValidationError } from '@tradai/lambda-core';
-import { setLambdaEnv, startDynalite, startFauxqs, type Dynalite, type Fauxqs } from '@tradai/lambda-core/testing';
+import { ConfigVersionRepo, NotFoundError, readS3Text, tableFromEnv, ValidationError } from '@tradai/domain';
+import { startDynalite, startFauxqs, type Dynalite, type Fauxqs } from '@tradai/domain/testing';
+import { setLambdaEnv } from '@tradai/lambda-core/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';

@@ -1,14 +1,5 @@
-import {
-  isAwsError,
-  NotFoundError,
-  parseJsonEvent,
-  StrategyConfigFile,
-  ValidationError,
-  type ConfigVersionRepo,
-  type ValidateStrategyInput,
-  type ValidateStrategyOutput,
-} from '@tradai/lambda-core';
-import { checkParameters, parseImageRef, type ImageRef } from './validate.js';
+import { checkParameters, isAwsError, NotFoundError, parseJsonEvent, StrategyConfigFile, ValidationError, type ConfigVersionRepo, type ValidateStrategyInput, type ValidateStrategyOutput } from '@tradai/domain';
+import { parseImageRef, type ImageRef } from './validate.js';
 
 export interface ValidateDeps {
   readonly configVersions: ConfigVersionRepo;

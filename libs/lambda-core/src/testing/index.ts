@@ -1,5 +1,2 @@
-export * from './dynalite.js';
 export * from './env.js';
-export * from './fauxqs.js';
 export * from './lambda.js';
-export * from './mlflow.js';

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { EnvError } from './errors.js';
+import { listSetting, numberSetting, parseEnv, positiveIntSetting } from './env.js';
+
+describe('parseEnv', () => {
+  it('returns the named variables trimmed', () => {
+    expect(parseEnv(['A', 'B'], { A: 'x', B: ' y ', C: 'z' })).toEqual({ A: 'x', B: 'y' });
+  });
+
+  it('names every missing or empty variable in one error', () => {
+    let err: unknown;
+    try {
+      parseEnv(['A', 'B', 'C'], { A: 'x', B: '  ' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(EnvError);
+    expect((err as EnvError).variables).toEqual(['B', 'C']);
+    expect((err as Error).message).toBe('missing or empty environment variable(s): B, C');
+  });
+});
+
+describe('numeric settings', () => {
+  it('parses numbers within bounds', () => {
+    expect(numberSetting({ T: '0.3' }, 'T', { min: 0, max: 1 })).toBe(0.3);
+    expect(positiveIntSetting({ M: '180' }, 'M')).toBe(180);
+  });
+
+  it.each([
+    [{}, 'missing or empty environment variable: T'],
+    [{ T: 'abc' }, 'T must be a number, got "abc"'],
+    [{ T: '1.5' }, 'T must be an integer, got "1.5"'],
+    [{ T: '0' }, 'T must be >= 1, got 0'],
+  ])('rejects %j naming the variable', (env, message) => {
+    expect(() => positiveIntSetting(env, 'T')).toThrow(message);
+  });
+
+  it('rejects values above max', () => {
+    expect(() => numberSetting({ T: '2' }, 'T', { max: 1 })).toThrow('T must be <= 1, got 2');
+  });
+
+  it('splits list settings and rejects empty entries', () => {
+    expect(listSetting({ S: 'BTC/USDT, ETH/USDT' }, 'S')).toEqual(['BTC/USDT', 'ETH/USDT']);
+    expect(() => listSetting({ S: 'BTC/USDT,,ETH/USDT' }, 'S')).toThrow(/S has an empty entry/);
+  });
+});

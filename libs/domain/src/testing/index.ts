@@ -1,0 +1,3 @@
+export * from './dynalite.js';
+export * from './fauxqs.js';
+export * from './mlflow.js';
