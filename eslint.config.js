@@ -27,6 +27,7 @@ const boundaries = {
     { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
     { sourceTag: 'type:lambda', onlyDependOnLibsWithTags: ['type:lib'] },
     { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:lib'] },
+    { sourceTag: 'type:strategy', onlyDependOnLibsWithTags: ['type:lib'] },
     { sourceTag: 'type:stack', onlyDependOnLibsWithTags: ['type:lib'] },
     // End-to-end tests may use any project; nothing imports them (they are applications).
     { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['*'] },

@@ -1,5 +1,5 @@
 /**
- * `tsx tools/images/cli.ts <image|push> --kind=lambda|service --name=<name> --env=<env>`
+ * `tsx tools/images/cli.ts <image|push> --kind=lambda|service|strategy --name=<name> --env=<env>`
  * image: computes the content tag, builds the image with the local builder, writes the manifest.
  * push:  skips when ECR already has the tag; otherwise logs in, tags and pushes.
  */
@@ -8,8 +8,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ECRClient } from '@aws-sdk/client-ecr';
-import { AWS_REGION, findWorkspaceRoot, parseEnvironment, type ImageKind } from '@tradai/infra-shared';
-import { buildCommand, detectBuilder, imageManifest, registryLogin, tagExists, type ImageManifest } from './images.js';
+import { AWS_REGION, findWorkspaceRoot, loadConfig, namespaceValues, parseEnvironment, type ImageKind } from '@tradai/infra-shared';
+import { readStackConfig } from '../synth/synth.js';
+import { IMAGE_KIND_DIRS, assertStrategyRepo, buildCommand, detectBuilder, imageManifest, imageManifestPath, registryLogin, tagExists, type ImageManifest } from './images.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -23,12 +24,12 @@ function run(cmd: string[], input?: string) {
 
 async function main() {
   const kind = values.kind as ImageKind;
-  if (kind !== 'lambda' && kind !== 'service') throw new Error('--kind must be lambda or service');
+  if (!(kind in IMAGE_KIND_DIRS)) throw new Error(`--kind must be one of ${Object.keys(IMAGE_KIND_DIRS).join(', ')}`);
   if (!values.name) throw new Error('--name is required');
   const env = parseEnvironment(values.env!);
   const root = findWorkspaceRoot();
   process.chdir(root);
-  const manifestPath = join(root, 'dist', 'images', `${kind}s`, `${values.name}.json`);
+  const manifestPath = imageManifestPath(root, kind, values.name);
 
   if (positionals[0] === 'image') {
     const builder = detectBuilder();
@@ -42,6 +43,7 @@ async function main() {
   if (positionals[0] === 'push') {
     if (!existsSync(manifestPath)) throw new Error(`${manifestPath} is missing: run \`npx nx run ${values.name}:image\` first`);
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as ImageManifest;
+    if (kind === 'strategy') assertStrategyRepo(loadConfig(env, namespaceValues(readStackConfig(root, 'persistent', env))).strategyRepos, values.name, env);
     const ecr = new ECRClient({ region: AWS_REGION });
     if (await tagExists(ecr, manifest.repository, manifest.tag)) {
       console.log(`${manifest.repository}:${manifest.tag} is already in ECR (${env}); nothing to push`);

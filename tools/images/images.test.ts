@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DescribeImagesCommand, ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
-import { buildCommand, detectBuilder, imageManifest, registryLogin, tagExists } from './images.js';
+import { assertStrategyRepo, buildCommand, detectBuilder, imageManifest, imageManifestPath, registryLogin, tagExists } from './images.js';
 
 function lambdaWorkspace(): string {
   const root = mkdtempSync(join(tmpdir(), 'img-'));
@@ -49,5 +49,19 @@ describe('push', () => {
       authorizationData: [{ authorizationToken: Buffer.from('AWS:secret').toString('base64'), proxyEndpoint: 'https://123456789012.dkr.ecr.eu-central-1.amazonaws.com' }],
     });
     expect(await registryLogin(new ECRClient({ region: 'eu-central-1' }))).toEqual({ registry: '123456789012.dkr.ecr.eu-central-1.amazonaws.com', username: 'AWS', password: 'secret' });
+  });
+});
+
+describe('strategy images', () => {
+  it('keeps manifests per kind where push and the registration read them', () => {
+    expect(imageManifestPath('/ws', 'strategy', 'ma-crossover')).toBe('/ws/dist/images/strategies/ma-crossover.json');
+    expect(imageManifestPath('/ws', 'lambda', 'rollback')).toBe('/ws/dist/images/lambdas/rollback.json');
+  });
+
+  it('pushes only to a configured strategy repository, naming the config key to add otherwise', () => {
+    expect(() => assertStrategyRepo(['ma-crossover'], 'ma-crossover', 'dev')).not.toThrow();
+    expect(() => assertStrategyRepo(['ma-crossover'], 'rsi-mean-reversion', 'prod')).toThrow(
+      'strategy image rsi-mean-reversion has no ECR repository in prod: add "rsi-mean-reversion" to tradai:strategyRepos in infra/persistent/Pulumi.prod.yaml, then npx nx run persistent:up -c prod (configured: ma-crossover)',
+    );
   });
 });

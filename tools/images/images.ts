@@ -1,8 +1,17 @@
 import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { DescribeImagesCommand, GetAuthorizationTokenCommand, type ECRClient } from '@aws-sdk/client-ecr';
 import { getEcrRepoName, imageBuild, imageTag, type ImageBuild, type ImageKind } from '@tradai/infra-shared';
 
-/** What `image` records for `push` (dist/images/<kind>s/<name>.json). */
+/** Folder of each kind under dist/apps and dist/images. */
+export const IMAGE_KIND_DIRS: Readonly<Record<ImageKind, string>> = { lambda: 'lambdas', service: 'services', strategy: 'strategies' };
+
+/** Where `image` records its manifest for `push` (and a strategy's registration reads it). */
+export function imageManifestPath(root: string, kind: ImageKind, name: string): string {
+  return join(root, 'dist', 'images', IMAGE_KIND_DIRS[kind], `${name}.json`);
+}
+
+/** What `image` records for `push` (dist/images/<kind dir>/<name>.json). */
 export interface ImageManifest {
   readonly kind: ImageKind;
   readonly name: string;
@@ -56,4 +65,15 @@ export async function registryLogin(ecr: ECRClient): Promise<{ registry: string;
   if (!data?.authorizationToken || !data.proxyEndpoint) throw new Error('ECR returned no authorization token');
   const [username, password] = Buffer.from(data.authorizationToken, 'base64').toString('utf8').split(':');
   return { registry: data.proxyEndpoint.replace(/^https:\/\//, ''), username: username!, password: password! };
+}
+
+/**
+ * Strategy repositories are config (`tradai:strategyRepos` of the persistent stack), not code: a
+ * strategy project without one has nowhere to push, so say where to add it.
+ */
+export function assertStrategyRepo(strategyRepos: readonly string[], name: string, env: string): void {
+  if (strategyRepos.includes(name)) return;
+  throw new Error(
+    `strategy image ${name} has no ECR repository in ${env}: add "${name}" to tradai:strategyRepos in infra/persistent/Pulumi.${env}.yaml, then npx nx run persistent:up -c ${env} (configured: ${strategyRepos.join(', ') || 'none'})`,
+  );
 }

@@ -5,11 +5,13 @@
  * interface (the names users type) without copying project.json boilerplate:
  *   - `infra/<layer>/Pulumi.yaml`        -> stack targets (synth, preview, up, refresh, destroy, deploy, ...)
  *   - `apps/lambdas/<name>/project.json` -> build (esbuild), image, push, deploy
- *   - `apps/services/<name>/project.json`-> image, push, deploy
+ *   - `apps/services/<name>/project.json`-> build (esbuild, when it has src/main.ts), image, push, deploy
+ *   - `apps/strategies/<name>/project.json` -> build (esbuild), image, push, deploy (push + registration)
  *   - every project.json with a tsconfig -> test, typecheck, lint
  *
  * Graph edges DESIGN.md requires and imports cannot express:
- *   - compute -> every image project (it references their digests)
+ *   - compute -> every Lambda and service image project (it references their digests); strategy
+ *     images are not referenced by compute, they are registered at run time (strategy-registrar)
  * and, as task dependencies, every image's push/deploy -> persistent:deploy (its ECR repository).
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -77,34 +79,54 @@ function stackTargets(projectRoot: string, layer: string): Record<string, Target
   };
 }
 
-function imageTargets(kind: 'lambda' | 'service', name: string): Record<string, TargetConfiguration> {
+type ImageKind = 'lambda' | 'service' | 'strategy';
+/** dist/apps/<plural>/<name> and dist/images/<plural>/<name>.json, as tools/images and the build tools write them. */
+const PLURAL: Record<ImageKind, string> = { lambda: 'lambdas', service: 'services', strategy: 'strategies' };
+
+function imageTargets(kind: ImageKind, name: string, bundled: boolean): Record<string, TargetConfiguration> {
   const images = (command: string, extra: Partial<TargetConfiguration>): TargetConfiguration => ({
     executor: 'nx:run-commands',
     options: { command: `tsx tools/images/cli.ts ${command} --kind=${kind} --name=${name} --env={args.environment}`, cwd: '{workspaceRoot}', environment: 'dev' },
     ...envConfigurations(),
     ...extra,
   });
-  const buildDeps = kind === 'lambda' ? ['build'] : [];
+  const buildDeps = bundled ? ['build'] : [];
   return {
     image: images('image', {
       dependsOn: buildDeps,
       inputs: ['production', '^production', '{workspaceRoot}/docker/**/*', '{workspaceRoot}/tools/images/**/*'],
-      outputs: [`{workspaceRoot}/dist/images/${kind}s/${name}.json`],
+      outputs: [`{workspaceRoot}/dist/images/${PLURAL[kind]}/${name}.json`],
       cache: true,
     }),
     // The ECR repository lives in persistent. This is a task dependency, not a project edge: an
     // edge would make every image "affected" by any change to persistent or the infra config.
     push: images('push', { dependsOn: ['image', { projects: ['persistent'], target: 'deploy' }], cache: false }),
-    deploy: images('push', { dependsOn: ['image', { projects: ['persistent'], target: 'deploy' }, '^deploy'], cache: false }),
+    deploy: kind === 'strategy' ? strategyDeploy(name) : images('push', { dependsOn: ['image', { projects: ['persistent'], target: 'deploy' }, '^deploy'], cache: false }),
   };
 }
 
-function lambdaBuild(name: string): TargetConfiguration {
+/**
+ * A strategy's deploy pushes its image, then publishes the registration message strategy-registrar
+ * turns into a config version (foundation owns the topic, so it must be up too).
+ */
+function strategyDeploy(name: string): TargetConfiguration {
   return {
     executor: 'nx:run-commands',
-    options: { command: `tsx tools/lambda/build.ts --name=${name}`, cwd: '{workspaceRoot}' },
-    inputs: ['production', '^production', '{workspaceRoot}/tools/lambda/**/*'],
-    outputs: [`{workspaceRoot}/dist/apps/lambdas/${name}`],
+    options: { command: `tsx libs/strategy-sdk/src/registration/cli.ts --name=${name} --env={args.environment}`, cwd: '{workspaceRoot}', environment: 'dev' },
+    ...envConfigurations(),
+    dependsOn: ['push', { projects: ['foundation'], target: 'deploy' }],
+    cache: false,
+  };
+}
+
+/** The esbuild bundle of a Lambda (tools/lambda), service (tools/services) or strategy (tools/strategies). */
+function bundleBuild(kind: ImageKind, name: string): TargetConfiguration {
+  const tool = { lambda: 'lambda', service: 'services', strategy: 'strategies' }[kind];
+  return {
+    executor: 'nx:run-commands',
+    options: { command: `tsx tools/${tool}/build.ts --name=${name}`, cwd: '{workspaceRoot}' },
+    inputs: ['production', '^production', `{workspaceRoot}/tools/${tool}/**/*`],
+    outputs: [`{workspaceRoot}/dist/apps/${PLURAL[kind]}/${name}`],
     cache: true,
   };
 }
@@ -159,9 +181,16 @@ export const createNodesV2: CreateNodesV2 = [
         let targets = commonTargets(projectRoot, nested);
         if (tags.includes('type:stack')) targets = { ...targets, ...stackTargets(projectRoot, name) };
         if (tags.includes('type:lambda')) {
-          targets = { ...targets, build: lambdaBuild(name), ...imageTargets('lambda', name) };
+          targets = { ...targets, build: bundleBuild('lambda', name), ...imageTargets('lambda', name, true) };
         }
-        if (tags.includes('type:service')) targets = { ...targets, ...imageTargets('service', name) };
+        if (tags.includes('type:service')) {
+          // mlflow is the upstream image plus a driver: nothing of ours to bundle.
+          const bundled = existsSync(join(context.workspaceRoot, projectRoot, 'src', 'main.ts'));
+          targets = { ...targets, ...(bundled ? { build: bundleBuild('service', name) } : {}), ...imageTargets('service', name, bundled) };
+        }
+        if (tags.includes('type:strategy')) {
+          targets = { ...targets, build: bundleBuild('strategy', name), ...imageTargets('strategy', name, true) };
+        }
         return { projects: { [projectRoot]: { targets } } };
       },
       files,

@@ -5,3 +5,4 @@ export * from './metrics.js';
 export * from './platform-manifest.js';
 export * from './services.js';
 export * from './tables.js';
+export * from './naming.js';

@@ -5,7 +5,7 @@ export const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
 
 export const AWS_REGION = 'eu-central-1';
-export const APPLICATION = 'tradai';
+export { APPLICATION } from '@tradai/contracts';
 
 export function isEnvironment(value: string): value is Environment {
   return (ENVIRONMENTS as readonly string[]).includes(value);

@@ -1,9 +1,8 @@
+import { getResourceName } from '@tradai/contracts';
 import { APPLICATION, getEnvShort, type Environment } from './environment.js';
 
-/** `tradai-<component>-<env>`; underscores become hyphens (`workflow_state` -> `tradai-workflow-state-dev`). */
-export function getResourceName(component: string, env: Environment): string {
-  return `${APPLICATION}-${component.replaceAll('_', '-')}-${env}`;
-}
+// The naming rule lives in contracts: runtime tools address resources by the same names.
+export { getResourceName };
 
 /** Partition, region and account of a stack, with its environment: what an ARN is built from. */
 export interface ArnContext {

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { ECR_REPOS } from '../config/services.js';
 
-export type ImageKind = 'lambda' | 'service';
+export type ImageKind = 'lambda' | 'service' | 'strategy';
 
 /** Where an image's build context and Dockerfile live, relative to the workspace root. */
 export interface ImageBuild {
@@ -16,24 +16,23 @@ export interface ImageBuild {
 }
 
 /**
- * Lambda images build from the esbuild bundle only (dist/apps/lambdas/<name>) with the shared
- * Lambda Dockerfile; service images from apps/services/<repo> with the Node service Dockerfile
- * (mlflow: its own Dockerfile on the upstream MLflow image).
+ * Every image builds from its esbuild bundle only (dist/apps/<kind>s/<name>): Lambdas with the
+ * shared Lambda Dockerfile, Node services with the service Dockerfile, strategies with the strategy
+ * task Dockerfile (repository `tradai/<name>`, one of the `strategyRepos` config). mlflow builds
+ * from apps/services/mlflow: its own Dockerfile on the upstream MLflow image.
  */
 export function imageBuild(kind: ImageKind, name: string): ImageBuild {
   if (kind === 'lambda') {
     return { kind, name, repoKey: name, contextDir: `dist/apps/lambdas/${name}`, dockerfile: 'docker/lambda.Dockerfile' };
   }
+  if (kind === 'strategy') {
+    return { kind, name, repoKey: name, contextDir: `dist/apps/strategies/${name}`, dockerfile: 'docker/strategy.Dockerfile' };
+  }
   if (!(ECR_REPOS as readonly string[]).includes(name)) {
     throw new Error(`unknown service image "${name}"; allowed: ${ECR_REPOS.join(', ')}`);
   }
-  return {
-    kind,
-    name,
-    repoKey: name,
-    contextDir: `apps/services/${name}`,
-    dockerfile: name === 'mlflow' ? 'docker/mlflow.Dockerfile' : 'docker/service.Dockerfile',
-  };
+  if (name === 'mlflow') return { kind, name, repoKey: name, contextDir: 'apps/services/mlflow', dockerfile: 'docker/mlflow.Dockerfile' };
+  return { kind, name, repoKey: name, contextDir: `dist/apps/services/${name}`, dockerfile: 'docker/service.Dockerfile' };
 }
 
 /** The workspace root (the folder holding nx.json) above `from`. */
@@ -74,7 +73,7 @@ export function contentTag(files: readonly { path: string; content: Buffer | str
 export function imageTag(build: ImageBuild, root = findWorkspaceRoot(), baseImage = ''): string {
   const contextDir = join(root, build.contextDir);
   if (!existsSync(contextDir) || !statSync(contextDir).isDirectory()) {
-    const how = build.kind === 'lambda' ? `npx nx run ${build.name}:build` : `add the service project at ${build.contextDir}`;
+    const how = build.contextDir.startsWith('dist/') ? `npx nx run ${build.name}:build` : `add the service project at ${build.contextDir}`;
     throw new Error(`image ${build.repoKey}: build context ${build.contextDir} does not exist (${how})`);
   }
   const dockerfilePath = join(root, build.dockerfile);
