@@ -6,3 +6,4 @@ export * from './platform-manifest.js';
 export * from './services.js';
 export * from './tables.js';
 export * from './naming.js';
+export * from './api.js';
