@@ -1,0 +1,3 @@
+export * from './sync.js';
+export * from './jobs.js';
+export * from './memory-store.js';

@@ -1,0 +1,2 @@
+export * from './fake-candles.js';
+export * from './fake-exchange.js';
