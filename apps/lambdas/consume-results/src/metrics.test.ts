@@ -1,34 +1,20 @@
 import { ValidationError } from '@tradai/domain';
 import { describe, expect, it } from 'vitest';
-import { computeMetrics, maxDrawdown, periodReturns, PERIODS_PER_YEAR, sharpeRatio } from './metrics.js';
+import { computeMetrics } from './metrics.js';
 
+// The maths itself is tested in libs/domain/src/metrics.test.ts; here: the file -> metrics mapping.
 const curve = (values: number[]) => values.map((equity, i) => ({ timestamp: new Date(Date.UTC(2026, 0, 1 + i)).toISOString(), equity }));
-const trade = (profitAbs: number) => ({ pair: 'BTC/USDT', openedAt: '2026-01-01T00:00:00Z', closedAt: '2026-01-02T00:00:00Z', profitAbs, profitRatio: profitAbs / 100 });
-
-describe('metric maths', () => {
-  it('computes per-candle returns and stops at ruin', () => {
-    expect(periodReturns([100, 110, 99])).toEqual([0.10000000000000009, -0.09999999999999998]);
-    expect(periodReturns([100, 0, 50])).toEqual([-1]);
-  });
-
-  it('annualises Sharpe with sqrt(periods/year) and returns null without variance', () => {
-    // mean 0.01, sample sd 0.01 -> per-period Sharpe 1 -> annualised sqrt(365)
-    expect(sharpeRatio([0, 0.02, 0.01], 365)).toBeCloseTo(Math.sqrt(365), 10);
-    expect(sharpeRatio([0.01, 0.01], 365)).toBeNull();
-    expect(sharpeRatio([0.01], 365)).toBeNull();
-    expect(PERIODS_PER_YEAR['1h']).toBe(24 * 365);
-  });
-
-  it('measures the deepest drawdown from the running peak, including the start', () => {
-    expect(maxDrawdown([120, 90, 130, 104], 100)).toBeCloseTo(0.25, 12);
-    expect(maxDrawdown([90, 95], 100)).toBeCloseTo(0.1, 12);
-    expect(maxDrawdown([100, 110], 100)).toBe(0);
-  });
+const trade = (profitAbs: number, day = 0) => ({
+  pair: 'BTC/USDT',
+  openedAt: new Date(Date.UTC(2026, 0, 1 + day)).toISOString(),
+  closedAt: new Date(Date.UTC(2026, 0, 2 + day)).toISOString(),
+  profitAbs,
+  profitRatio: profitAbs / 100,
 });
 
 describe('computeMetrics', () => {
   it('summarises a result file', () => {
-    const m = computeMetrics({ strategy: 's', timeframe: '1d', startingBalance: 1000, equityCurve: curve([1000, 1100, 990, 1210]), trades: [trade(100), trade(-110), trade(220)] });
+    const m = computeMetrics({ strategy: 's', timeframe: '1d', startingBalance: 1000, equityCurve: curve([1000, 1100, 990, 1210]), trades: [trade(100), trade(-110, 1), trade(220, 2)] });
     expect(m.total_return).toBeCloseTo(0.21, 12);
     expect(m.max_drawdown).toBeCloseTo(0.1, 12);
     expect(m.win_rate).toBeCloseTo(2 / 3, 12);
@@ -39,10 +25,25 @@ describe('computeMetrics', () => {
     const mean = r.reduce((a, b) => a + b) / 3;
     const sd = Math.sqrt(r.reduce((a, x) => a + (x - mean) ** 2, 0) / 2);
     expect(m.sharpe).toBeCloseTo((mean / sd) * Math.sqrt(365), 10);
+    // Extended metrics, from the ISO timestamps: 3 one-day trades over a 4-day curve; 1100 -> 990 lasts a day.
+    expect(m.exposure).toBeCloseTo(0.75, 12);
+    expect(m.max_drawdown_duration_ms).toBe(86_400_000);
+    expect(m.profit_factor).toBeCloseTo(320 / 110, 12);
+    expect(m.cagr).toBeNull(); // 4 days: too short to annualise
+    expect(m.sortino).toBeCloseTo((mean / Math.sqrt(0.01 / 3)) * Math.sqrt(365), 9);
   });
 
   it('has no win rate without trades', () => {
-    expect(computeMetrics({ strategy: 's', timeframe: '1h', startingBalance: 10, equityCurve: curve([10, 10]), trades: [] })).toMatchObject({ win_rate: null, trade_count: 0, sharpe: null, total_return: 0 });
+    expect(computeMetrics({ strategy: 's', timeframe: '1h', startingBalance: 10, equityCurve: curve([10, 10]), trades: [] })).toMatchObject({
+      win_rate: null,
+      trade_count: 0,
+      sharpe: null,
+      total_return: 0,
+      profit_factor: null,
+      sortino: null,
+      exposure: 0,
+      max_drawdown_duration_ms: 0,
+    });
   });
 
   it('rejects out-of-order data naming the field', () => {

@@ -49,6 +49,8 @@ describe('consumeResults', () => {
     await put('backtests/bt-ok/result.json', file());
     const out = await consumeResults(deps, { workflowId: 'bt-ok', resultKey: 'backtests/bt-ok/result.json' });
     expect(out.metrics).toMatchObject({ total_return: expect.closeTo(0.1, 12), max_drawdown: 0, win_rate: 1, trade_count: 1, periods_per_year: 365 });
+    // One trade over two of the curve's three days; no loss, so no profit factor.
+    expect(out.metrics).toMatchObject({ exposure: expect.closeTo(2 / 3, 12), profit_factor: null, sortino: null, max_drawdown_duration_ms: 0 });
     expect(await workflows.get('bt-ok')).toMatchObject({ status: 'RUNNING', result_key: 'backtests/bt-ok/result.json', metrics: out.metrics });
   });
 

@@ -38,6 +38,16 @@ export interface BacktestMetrics {
   win_rate: number | null;
   trade_count: number;
   final_equity: number;
+  /** Compound annual growth rate over the curve's span; -1 after ruin; null under 30 days (see CAGR_MIN_DAYS). */
+  cagr: number | null;
+  /** Annualised Sortino ratio (target 0); null without a losing period. */
+  sortino: number | null;
+  /** Longest time below a previous equity peak, in milliseconds. */
+  max_drawdown_duration_ms: number;
+  /** Gross profit / gross loss of the trades; null when no trade lost (or no trades). */
+  profit_factor: number | null;
+  /** Fraction of the curve's span with at least one open trade (0..1). */
+  exposure: number;
 }
 
 export interface HealthItem {

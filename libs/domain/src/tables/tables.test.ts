@@ -74,7 +74,7 @@ describe('WorkflowRepo', () => {
   });
 
   it('records metrics only on RUNNING workflows', async () => {
-    const metrics = { total_return: 0.1, sharpe: 1, periods_per_year: 365, max_drawdown: 0.05, win_rate: 0.5, trade_count: 2, final_equity: 1100 };
+    const metrics = { total_return: 0.1, sharpe: 1, periods_per_year: 365, max_drawdown: 0.05, win_rate: 0.5, trade_count: 2, final_equity: 1100, cagr: null, sortino: 2, max_drawdown_duration_ms: 3_600_000, profit_factor: 1.5, exposure: 0.4 };
     expect(await workflows.recordMetrics('wf-old', 'k', metrics)).toBe(true);
     expect((await workflows.get('wf-old'))?.metrics).toEqual(metrics);
     expect(await workflows.recordMetrics('wf-1', 'k', metrics)).toBe(false);

@@ -1,0 +1,4 @@
+export * from './types.js';
+export * from './config.js';
+export * from './backtest.js';
+export * from './result-file.js';
