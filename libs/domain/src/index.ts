@@ -2,6 +2,7 @@ export * from './alerts.js';
 export * from './aws.js';
 export * from './env.js';
 export * from './errors.js';
+export * from './metrics.js';
 export * from './mlflow.js';
 export * from './schemas/index.js';
 export * from './status.js';
