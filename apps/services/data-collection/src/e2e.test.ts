@@ -1,0 +1,159 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startFakeExchange, type FakeExchange } from '@tradai/testing-tools';
+import type { RunningService } from '@tradai/service-runtime';
+import { EnvError } from '@tradai/domain';
+import { startFauxqs } from '@tradai/domain/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dataCollectionConfig } from './config.js';
+import { runCli } from './cli.js';
+import { marketDataSync } from './market-sync.js';
+import { openConfiguredSource, openSource, openStore, startDataCollection } from './wiring.js';
+
+const H = 3_600_000;
+const T0 = Date.UTC(2024, 0, 1);
+let now = T0 + 48 * H + 30 * 60_000; // 48 closed hourly candles, the 49th still open
+let fake: FakeExchange;
+let running: RunningService;
+let dir: string;
+
+beforeAll(async () => {
+  fake = await startFakeExchange({ symbols: ['BTC/USDT', 'ETH/USDT'], now, listedAt: Date.UTC(2023, 0, 1) });
+  dir = mkdtempSync(join(tmpdir(), 'data-collection-e2e-'));
+  const config = dataCollectionConfig(
+    { MARKET_DATA_DIR: dir, EXCHANGE_URL: fake.url, SERVICE_PORT: '0', SERVICE_HOST: '127.0.0.1', LOG_LEVEL: 'silent', SYMBOLS: 'BTC/USDT,ETH/USDT', TIMEFRAMES: '1h', SYNC_SINCE: '2024-01-01' },
+    () => now,
+  );
+  ({ running } = await startDataCollection(config, { now: () => now }));
+});
+
+afterAll(async () => {
+  await running?.stop();
+  await fake?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+interface JobBody {
+  status: string;
+  statusUrl: string;
+  results: { symbol: string; written: number; status: string }[];
+}
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are checked by the assertions
+const json = async (res: Response): Promise<any> => res.json();
+
+/** POST /sync as the trigger does, then poll the job until it has finished. */
+async function sync(body: unknown): Promise<JobBody> {
+  const res = await fetch(`${running.url}/api/v1/data/sync`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  expect([200, 202]).toContain(res.status);
+  let job: JobBody = await json(res);
+  await expect
+    .poll(async () => {
+      job = await json(await fetch(`${running.url}${job.statusUrl}`));
+      return job.status;
+    }, { timeout: 15_000 })
+    .toMatch(/succeeded|failed/);
+  return job;
+}
+
+describe('data-collection end to end (127.0.0.1: service + fake exchange + local store)', () => {
+  it('syncs from the exchange, then serves the same candles back', async () => {
+    const job = await sync({ symbols: ['BTC/USDT', 'ETH/USDT'], timeframes: ['1h'] });
+    expect(job.status).toBe('succeeded');
+    expect(job.results.map((r) => [r.symbol, r.status, r.written])).toEqual([
+      ['BTC/USDT', 'ok', 48],
+      ['ETH/USDT', 'ok', 48],
+    ]);
+
+    const body = await json(await fetch(`${running.url}/api/v1/data/ohlcv/BTC-USDT?timeframe=1h&limit=5000`));
+    expect(body.count).toBe(48);
+    expect(body.next).toBeNull();
+    for (const i of [0, 17, 47]) {
+      const c = fake.candle('BTC/USDT', T0 + i * H, '1h');
+      expect([body.candles.timestamp[i], body.candles.open[i], body.candles.high[i], body.candles.low[i], body.candles.close[i], body.candles.volume[i]]).toEqual([
+        c.openTime,
+        c.open,
+        c.high,
+        c.low,
+        c.close,
+        c.volume,
+      ]);
+    }
+
+    const symbols = await json(await fetch(`${running.url}/api/v1/data/symbols`));
+    expect(symbols.series).toContainEqual({ symbol: 'ETH/USDT', timeframe: '1h', stored: { first: '2024-01-01T00:00:00.000Z', last: '2024-01-02T23:00:00.000Z', count: 48 } });
+  });
+
+  it('syncs incrementally: two hours later only the two new candles are fetched', async () => {
+    now += 2 * H;
+    fake.setNow(now);
+    fake.clearRequests();
+    const job = await sync({ symbols: ['BTC/USDT'], timeframes: ['1h'] });
+    expect(job.results).toMatchObject([{ symbol: 'BTC/USDT', status: 'ok', written: 2 }]);
+    const klines = fake.requestsTo('/api/v3/klines');
+    expect(klines).toHaveLength(1);
+    expect(Number(klines[0]!.query.startTime)).toBe(T0 + 48 * H);
+  });
+
+  it('reports an unknown symbol as a failed series and still syncs the others', async () => {
+    const job = await sync({ symbols: ['NOPE/USDT', 'ETH/USDT'], timeframes: ['1h'] });
+    expect(job.status).toBe('failed');
+    expect(job.results.map((r) => [r.symbol, r.status])).toEqual([
+      ['NOPE/USDT', 'failed'],
+      ['ETH/USDT', 'ok'],
+    ]);
+  });
+});
+
+describe('start-up wiring', () => {
+  it('stores into the arcticdb bucket when no local folder is configured (S3 emulator)', async () => {
+    const s3 = await startFauxqs();
+    const source = openSource('binance', fake.url);
+    try {
+      await s3.server.createBucket('tradai-arcticdb-test');
+      const store = openStore({ kind: 's3', bucket: 'tradai-arcticdb-test' }, () => s3.s3);
+      const sync = marketDataSync({ store, source, since: T0, until: T0 + 6 * H, now: () => now });
+      const [result] = await sync({ symbols: ['ETH/USDT'], timeframes: ['1h'] }, new AbortController().signal);
+      expect(result).toMatchObject({ status: 'ok', written: 6 });
+      const back = await store.read({ exchange: 'binance', symbol: 'ETH/USDT', timeframe: '1h' }, { start: T0, end: T0 + 6 * H });
+      expect(Array.from(back.close)).toEqual([0, 1, 2, 3, 4, 5].map((i) => fake.candle('ETH/USDT', T0 + i * H, '1h').close));
+    } finally {
+      await source.close?.();
+      await s3.stop();
+    }
+  });
+
+  it('turns an unknown exchange into a configuration error naming EXCHANGE_ID (main.ts exits 1 with it)', () => {
+    expect(() => openConfiguredSource({ exchange: 'nope' })).toThrow(EnvError);
+    expect(() => openConfiguredSource({ exchange: 'nope' })).toThrow('EXCHANGE_ID: unknown exchange "nope"');
+  });
+});
+
+describe('data CLI (same sync code, local store)', () => {
+  it('syncs into a folder and prints one row per series', async () => {
+    const store = mkdtempSync(join(tmpdir(), 'data-cli-'));
+    try {
+      const lines: string[] = [];
+      const args = ['sync', '--exchange=binance', '--symbols=BTC/USDT,NOPE/USDT', '--timeframe=1h', '--since=2024-01-01', '--until=2024-01-02', `--store=${store}`, `--exchange-url=${fake.url}`];
+      const { code, results } = await runCli(args, (l) => void lines.push(l));
+      expect(code).toBe(1);
+      expect(results.map((r) => [r.symbol, r.status, r.written])).toEqual([
+        ['BTC/USDT', 'ok', 24],
+        ['NOPE/USDT', 'failed', 0],
+      ]);
+      const table = lines[0]!.split('\n');
+      expect(table[0]).toMatch(/^symbol\s+timeframe\s+status\s+fetched\s+written/);
+      expect(table[1]).toMatch(/^BTC\/USDT\s+1h\s+ok\s+24\s+24\s+2024-01-01T00:00Z\s+2024-01-01T23:00Z$/);
+      expect(table[2]).toMatch(/^NOPE\/USDT\s+1h\s+failed/);
+      // Run again: incremental, nothing new inside --until.
+      const again = await runCli(args.map((a) => (a.startsWith('--symbols') ? '--symbols=BTC/USDT' : a)), () => undefined);
+      expect(again).toMatchObject({ code: 0, results: [{ symbol: 'BTC/USDT', status: 'ok', written: 0 }] });
+    } finally {
+      rmSync(store, { recursive: true, force: true });
+    }
+  });
+
+  it('names the flag of an unknown exchange', async () => {
+    await expect(runCli(['sync', '--exchange=nope', '--symbols=BTC/USDT', '--timeframe=1h', '--since=2024-01-01'])).rejects.toThrow('--exchange: unknown exchange "nope"');
+  });
+});
