@@ -26,10 +26,10 @@ describe('tradai-edge dev', () => {
     expect(outputs['dashboard_url']).toContain('#dashboards/dashboard/tradai-operations-dev');
   });
 
-  it('creates the seed resources: 21 routes, 24 alarms + composite, WAF, dashboard', () => {
+  it('creates the seed resources: 22 routes (the seed 21 + sync job status), 24 alarms + composite, WAF, dashboard', () => {
     const counts = mocks.countsByType();
     expect(counts['aws:apigatewayv2/api:Api']).toBe(1);
-    expect(counts['aws:apigatewayv2/route:Route']).toBe(21);
+    expect(counts['aws:apigatewayv2/route:Route']).toBe(22);
     expect(counts['aws:apigatewayv2/vpcLink:VpcLink']).toBe(1);
     expect(counts['aws:apigatewayv2/authorizer:Authorizer']).toBe(1);
     expect(counts['aws:cloudwatch/metricAlarm:MetricAlarm']).toBe(24);

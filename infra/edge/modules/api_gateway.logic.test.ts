@@ -11,7 +11,9 @@ import {
   corsConfiguration,
   jwtIssuer,
   planRoutes,
+  routeScopes,
   routeSlug,
+  USER_TOKEN_SCOPES,
   samplePath,
   sqsSendMessageParameters,
   sqsSendPolicy,
@@ -21,8 +23,8 @@ import {
 describe('planRoutes', () => {
   const plans = planRoutes();
 
-  it('keeps all 21 routes, only /health unauthenticated', () => {
-    expect(plans).toHaveLength(21);
+  it('keeps all 22 routes, only /health unauthenticated', () => {
+    expect(plans).toHaveLength(22);
     expect(plans.filter((p) => p.authorizationType === 'NONE').map((p) => p.routeKey)).toEqual(['GET /health']);
     expect(plans.filter((p) => p.authorizationType === 'JWT')).toHaveLength(20);
   });
@@ -50,7 +52,34 @@ describe('planRoutes', () => {
   it('derives unique logical-name slugs', () => {
     expect(routeSlug('ANY /mlflow/{proxy+}')).toBe('any-mlflow-proxy');
     expect(routeSlug('GET /api/v1/backtests/{id}/results')).toBe('get-api-v1-backtests-id-results');
-    expect(new Set(plans.map((p) => routeSlug(p.routeKey))).size).toBe(21);
+    expect(new Set(plans.map((p) => routeSlug(p.routeKey))).size).toBe(22);
+  });
+});
+
+describe('routeScopes (the M2M half of the authorization matrix)', () => {
+  const plans = planRoutes();
+  const scopesOf = (key: string) => plans.find((p) => p.routeKey === key)!.authorizationScopes;
+
+  it('admits user tokens and M2M tokens with the route scope on strategy writes', () => {
+    expect(scopesOf('PUT /api/v1/strategies/{name}/config')).toEqual(['tradai-api/strategies.write', 'openid', 'aws.cognito.signin.user.admin']);
+    expect(scopesOf('GET /api/v1/strategies')).toEqual(['tradai-api/strategies.read', ...USER_TOKEN_SCOPES]);
+  });
+
+  it('shuts M2M clients out of user-only routes (model promotion) by listing only user-token scopes', () => {
+    expect(scopesOf('POST /api/v1/models/{name}/promote')).toEqual([...USER_TOKEN_SCOPES]);
+    for (const p of plans) if (p.authorizationType === 'JWT') expect(p.authorizationScopes.length, p.routeKey).toBeGreaterThan(0);
+  });
+
+  it('lists no scopes on the public route and only scopes for an M2M-only route', () => {
+    expect(scopesOf('GET /health')).toEqual([]);
+    const m2mOnly: ApiRoute = { method: 'GET', path: '/api/v1/x', target: 'backend-api', auth: true, access: { groups: [], scopes: ['backtests.read'] } };
+    expect(routeScopes(m2mOnly)).toEqual(['tradai-api/backtests.read']);
+  });
+
+  it('refuses an authenticated route that admits nobody', () => {
+    const nobody: ApiRoute = { method: 'GET', path: '/api/v1/x', target: 'backend-api', auth: true, access: { groups: [], scopes: [] } };
+    expect(() => routeScopes(nobody)).toThrow('API_ROUTES: GET /api/v1/x requires auth but admits no group or scope');
+    expect(() => routeScopes({ ...nobody, access: undefined })).toThrow(/admits no group or scope/);
   });
 });
 

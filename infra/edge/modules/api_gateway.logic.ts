@@ -11,6 +11,7 @@ import {
   type RouteTarget,
   type ServiceName,
 } from '@tradai/infra-shared';
+import { scopeClaim } from '@tradai/contracts';
 
 /** The route target that is not behind the ALB: API Gateway sends it straight to SQS. */
 export const SQS_BACKTEST_TARGET = 'sqs:backtest' satisfies RouteTarget;
@@ -21,6 +22,34 @@ export interface RoutePlan {
   /** `sqs:backtest` or the ALB service the route reaches through the VPC Link. */
   readonly target: RouteTarget;
   readonly authorizationType: 'JWT' | 'NONE';
+  /** Scopes of which the token must carry one (empty: any valid token; only for NONE). */
+  readonly authorizationScopes: readonly string[];
+}
+
+/**
+ * Scopes Cognito puts in every user access token of this pool: `openid` from the hosted-UI code
+ * flow (the web client allows openid/email/profile), `aws.cognito.signin.user.admin` from SRP
+ * sign-in. A client-credentials token can carry neither (M2M clients get only resource-server
+ * scopes), so listing them on a route admits users and no M2M client.
+ */
+export const USER_TOKEN_SCOPES = ['openid', 'aws.cognito.signin.user.admin'] as const;
+
+/**
+ * The route's `authorizationScopes` from its API_ROUTES access row. The JWT authorizer accepts a
+ * token carrying any one listed scope, so it enforces the M2M half of the matrix exactly: a
+ * client token must hold one of the route's scopes. It cannot check the user half: groups are in
+ * `cognito:groups`, a claim API Gateway never reads. So a route open to some group admits every
+ * user access token here (USER_TOKEN_SCOPES), and the service checks the group (requireAccess in
+ * @tradai/service-runtime). Two targets have no service behind them to do so: POST
+ * /api/v1/backtests goes straight to SQS and /mlflow/{proxy+} to the upstream MLflow image, so on
+ * those two any signed-in user passes. Scopes also turn ID tokens away (they carry no `scope`):
+ * callers send access tokens, which is what the services verify too.
+ */
+export function routeScopes(route: ApiRoute): string[] {
+  if (!route.auth) return [];
+  const access = route.access;
+  if (!access || access.groups.length + access.scopes.length === 0) throw new Error(`API_ROUTES: ${routeKey(route)} requires auth but admits no group or scope`);
+  return [...access.scopes.map(scopeClaim), ...(access.groups.length > 0 ? USER_TOKEN_SCOPES : [])];
 }
 
 /**
@@ -36,7 +65,7 @@ export function planRoutes(routes: readonly ApiRoute[] = API_ROUTES, albAvailabl
       const key = routeKey(r);
       if (seen.has(key)) throw new Error(`API_ROUTES: route ${key} is defined twice`);
       seen.add(key);
-      return { routeKey: key, target: r.target, authorizationType: r.auth ? 'JWT' : 'NONE' } as const;
+      return { routeKey: key, target: r.target, authorizationType: r.auth ? 'JWT' : 'NONE', authorizationScopes: routeScopes(r) } as const;
     });
 }
 

@@ -35,7 +35,7 @@ const ofType = (t: string) => mocks.byType(`aws:apigatewayv2/${t}`);
 const integrationName = (route: RecordedResource) => /^integrations\/(.+)$/.exec(String(route.inputs['target']))![1]!;
 
 describe('ApiGateway routes', () => {
-  it('creates the 21 routes of API_ROUTES', () => {
+  it('creates the 22 routes of API_ROUTES', () => {
     const keys = ofType('route:Route').map((r) => r.inputs['routeKey']);
     expect(keys.sort()).toEqual(API_ROUTES.map(routeKey).sort());
   });
@@ -52,6 +52,15 @@ describe('ApiGateway routes', () => {
         expect(route.inputs['authorizerId']).toBe(authorizer.inputs['name']);
       }
     }
+  });
+
+  it('sets each JWT route\'s authorizationScopes from its API_ROUTES access row', () => {
+    const byKey = new Map(ofType('route:Route').map((r) => [r.inputs['routeKey'], r]));
+    expect(byKey.get('POST /api/v1/strategies')!.inputs['authorizationScopes']).toEqual(['tradai-api/strategies.write', 'openid', 'aws.cognito.signin.user.admin']);
+    expect(byKey.get('POST /api/v1/backtests')!.inputs['authorizationScopes']).toContain('tradai-api/backtests.write');
+    // User-only: no M2M scope, so client-credentials tokens are refused at the gateway.
+    expect(byKey.get('POST /api/v1/models/{name}/rollback')!.inputs['authorizationScopes']).toEqual(['openid', 'aws.cognito.signin.user.admin']);
+    expect(byKey.get('GET /health')!.inputs['authorizationScopes']).toBeUndefined();
   });
 
   it('sends each route to the integration of its configured target', () => {

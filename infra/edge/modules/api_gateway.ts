@@ -166,7 +166,7 @@ export class ApiGateway extends pulumi.ComponentResource {
           routeKey: plan.routeKey,
           target: pulumi.interpolate`integrations/${integration.id}`,
           authorizationType: plan.authorizationType,
-          ...(plan.authorizationType === 'JWT' ? { authorizerId: authorizer.id } : {}),
+          ...(plan.authorizationType === 'JWT' ? { authorizerId: authorizer.id, authorizationScopes: [...plan.authorizationScopes] } : {}),
         },
         parent,
       );

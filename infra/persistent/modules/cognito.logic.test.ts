@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { COGNITO_CONFIG } from '@tradai/infra-shared';
-import { cognitoDomainPrefix, m2mClientSettings, scopeIdentifiers, userPoolSettings, webClientSettings } from './cognito.logic.js';
+import { API_ROUTES, type ApiRoute } from '@tradai/contracts';
+import { assertMatrixCovered, cognitoDomainPrefix, m2mClientSettings, scopeIdentifiers, userPoolSettings, webClientSettings } from './cognito.logic.js';
 
 describe('cognito settings', () => {
   it('user pool: password min 12 with every character class, TOTP MFA required, invite only', () => {
@@ -27,7 +28,7 @@ describe('cognito settings', () => {
     const s = m2mClientSettings();
     expect(s.generateSecret).toBe(true);
     expect(s.allowedOauthFlows).toEqual(['client_credentials']);
-    expect(s.allowedOauthScopes).toEqual(['tradai-api/backtests.write', 'tradai-api/backtests.read', 'tradai-api/strategies.write']);
+    expect(s.allowedOauthScopes).toEqual(['tradai-api/backtests.write', 'tradai-api/backtests.read', 'tradai-api/strategies.write', 'tradai-api/strategies.read']);
     expect(s.explicitAuthFlows).toEqual(['ALLOW_REFRESH_TOKEN_AUTH']);
   });
 
@@ -40,5 +41,19 @@ describe('cognito settings', () => {
     expect(cognitoDomainPrefix('dev', '123456789012')).toBe('tradai-auth-dev-123456789012');
     expect(cognitoDomainPrefix('prod', '123456789012')).toBe('tradai-auth-prod-123456789012');
     expect(() => cognitoDomainPrefix('dev', 'Not_An_Account')).toThrow(/is not allowed/);
+  });
+
+  it('the pool defines every group and scope the API_ROUTES matrix names', () => {
+    expect(() => assertMatrixCovered()).not.toThrow();
+    const route: ApiRoute = { ...API_ROUTES[1]!, access: { groups: ['trader'], scopes: ['backtests.write'] } };
+    const noScope = { resourceServer: { scopes: [] }, groups: [{ name: 'trader' }] };
+    expect(() => assertMatrixCovered([route], noScope)).toThrow('API_ROUTES POST /api/v1/backtests needs scope backtests.write, which COGNITO_CONFIG.resourceServer does not define');
+    const noGroup = { resourceServer: { scopes: [{ name: 'backtests.write' }] }, groups: [] };
+    expect(() => assertMatrixCovered([route], noGroup)).toThrow(/admits group trader, which COGNITO_CONFIG.groups does not define/);
+  });
+
+  it('M2M client gets the strategy read and write scopes the strategy routes need', () => {
+    expect(scopeIdentifiers()).toEqual(expect.arrayContaining(['tradai-api/strategies.read', 'tradai-api/strategies.write']));
+    expect(COGNITO_CONFIG.groups.map((g) => g.name).sort()).toEqual(['admin', 'trader', 'viewer']);
   });
 });

@@ -1,3 +1,4 @@
+import { API_ROUTES, routeKey } from '@tradai/contracts';
 import { COGNITO_CONFIG, getResourceName, type Environment } from '@tradai/infra-shared';
 
 /** `tradai-api/backtests.write`: the scope strings a client lists (identifier/scope name). */
@@ -82,4 +83,20 @@ export function m2mClientSettings() {
     accessTokenValidity: COGNITO_CONFIG.tokenValidity.accessTokenMinutes,
     tokenValidityUnits: { accessToken: 'minutes' },
   };
+}
+
+/**
+ * Checks the pool can satisfy the authorization matrix: every group and scope an API_ROUTES row
+ * names exists in COGNITO_CONFIG. A missing one would make its route unreachable for everyone.
+ */
+export function assertMatrixCovered(
+  routes = API_ROUTES,
+  cfg: { readonly resourceServer: { readonly scopes: readonly { readonly name: string }[] }; readonly groups: readonly { readonly name: string }[] } = COGNITO_CONFIG,
+): void {
+  const scopes = new Set(cfg.resourceServer.scopes.map((s) => s.name));
+  const groups = new Set(cfg.groups.map((g) => g.name));
+  for (const route of routes) {
+    for (const s of route.access?.scopes ?? []) if (!scopes.has(s)) throw new Error(`API_ROUTES ${routeKey(route)} needs scope ${s}, which COGNITO_CONFIG.resourceServer does not define`);
+    for (const g of route.access?.groups ?? []) if (!groups.has(g)) throw new Error(`API_ROUTES ${routeKey(route)} admits group ${g}, which COGNITO_CONFIG.groups does not define`);
+  }
 }

@@ -64,4 +64,11 @@ describe('Cognito (dev)', () => {
     expect(outputs['endpoint']).toBe(`cognito-idp.eu-central-1.amazonaws.com/${String(outputs['poolId'])}`);
     expect(outputs['web']).not.toEqual(outputs['m2m']);
   });
+
+  it('creates the user groups of the authorization matrix in the pool', () => {
+    const groups = mocks.byType('aws:cognito/userGroup:UserGroup');
+    expect(groups.map((g) => g.inputs['name']).sort()).toEqual(['admin', 'trader', 'viewer']);
+    for (const g of groups) expect(g.inputs['userPoolId']).toBe(outputs['poolId']);
+    expect(groups.find((g) => g.inputs['name'] === 'admin')?.inputs['precedence']).toBe(1);
+  });
 });

@@ -184,7 +184,7 @@ export interface ConfigVersionItem {
   model_name?: string;
   model_version?: string;
   created_at: string;
-  source: 'strategy-registrar' | 'promote-model' | 'rollback';
+  source: 'strategy-registrar' | 'promote-model' | 'rollback' | 'strategy-service';
   git_sha?: string;
   /** Set by rollback: the version whose content this version restores. */
   restored_from?: number;

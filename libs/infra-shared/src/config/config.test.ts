@@ -83,9 +83,9 @@ describe('config groups (seed section 3, DESIGN.md)', () => {
     expect(COGNITO_CONFIG.mfaConfiguration).toBe('ON');
   });
 
-  it('API: 21 unique routes; only /health is unauthenticated; backtest POST goes to SQS at 10 req/s', () => {
-    expect(API_ROUTES).toHaveLength(21);
-    expect(new Set(API_ROUTES.map(routeKey)).size).toBe(21);
+  it('API: 22 unique routes (the seed 21 + sync job status); only /health is unauthenticated; backtest POST goes to SQS at 10 req/s', () => {
+    expect(API_ROUTES).toHaveLength(22);
+    expect(new Set(API_ROUTES.map(routeKey)).size).toBe(22);
     expect(API_ROUTES.filter((r) => !r.auth).map(routeKey)).toEqual(['GET /health']);
     expect(API_ROUTES.find((r) => routeKey(r) === 'POST /api/v1/backtests')?.target).toBe('sqs:backtest');
     expect(API_THROTTLING.default.rateLimit).toBe(100);

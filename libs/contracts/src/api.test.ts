@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { API_ROUTES, API_SCOPES, findRoute, routeKey, scopeClaim, USER_GROUPS } from './api.js';
+
+describe('API_ROUTES authorization matrix', () => {
+  it('gives every authenticated route an access row that admits someone, and public routes none', () => {
+    for (const route of API_ROUTES) {
+      if (!route.auth) {
+        expect(route.access, routeKey(route)).toBeUndefined();
+        continue;
+      }
+      expect(route.access, routeKey(route)).toBeDefined();
+      expect(route.access!.groups.length + route.access!.scopes.length, routeKey(route)).toBeGreaterThan(0);
+      for (const g of route.access!.groups) expect(USER_GROUPS).toContain(g);
+      for (const s of route.access!.scopes) expect(API_SCOPES).toContain(s);
+    }
+  });
+
+  it('keeps model promotion and rollback to admins, with no M2M scope', () => {
+    for (const path of ['/api/v1/models/{name}/promote', '/api/v1/models/{name}/rollback']) {
+      expect(findRoute('POST', path)?.access).toEqual({ groups: ['admin'], scopes: [] });
+    }
+  });
+
+  it('lets viewers read strategies but only traders and admins change them', () => {
+    expect(findRoute('GET', '/api/v1/strategies')?.access?.groups).toContain('viewer');
+    expect(findRoute('PUT', '/api/v1/strategies/{name}/config')?.access).toEqual({ groups: ['trader', 'admin'], scopes: ['strategies.write'] });
+  });
+
+  it('finds routes by method and template only', () => {
+    expect(findRoute('GET', '/api/v1/strategies/{name}')?.target).toBe('strategy-service');
+    expect(findRoute('GET', '/api/v1/strategies/:name')).toBeUndefined();
+    expect(findRoute('DELETE', '/api/v1/strategies')).toBeUndefined();
+    expect(scopeClaim('strategies.write')).toBe('tradai-api/strategies.write');
+  });
+});
