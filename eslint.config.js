@@ -49,13 +49,13 @@ export default [
     },
   },
   {
-    // Workflow tests drive the deployed entry points themselves: the Lambda handlers and the compute
-    // stack's local workflow runner, which no library exports. Only these imports, only from tests/.
+    // Workflow tests drive the deployed entry points themselves: the Lambda handlers, the strategies
+    // the strategy task runs and the compute stack's local workflow runner, which no library exports. Only these imports, only from tests/.
     files: ['tests/**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',
-        { ...boundaries, allow: ['../../../apps/lambdas/**/src/handler.js', '../../../infra/compute/test-support.js'] },
+        { ...boundaries, allow: ['../../../apps/lambdas/**/src/handler.js', '../../../apps/strategies/**/src/strategy.js', '../../../infra/compute/test-support.js'] },
       ],
     },
   },

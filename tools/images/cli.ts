@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { AWS_REGION, findWorkspaceRoot, loadConfig, namespaceValues, parseEnvironment, type ImageKind } from '@tradai/infra-shared';
@@ -43,7 +43,7 @@ async function main() {
   if (positionals[0] === 'push') {
     if (!existsSync(manifestPath)) throw new Error(`${manifestPath} is missing: run \`npx nx run ${values.name}:image\` first`);
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as ImageManifest;
-    if (kind === 'strategy') assertStrategyRepo(loadConfig(env, namespaceValues(readStackConfig(root, 'persistent', env))).strategyRepos, values.name, env);
+    if (kind === 'strategy') assertStrategyRepo(loadConfig(env, namespaceValues(readStackConfig(root, 'persistent', env))).strategyRepos, manifest.repository.replace(/^tradai\//, ''), env);
     const ecr = new ECRClient({ region: AWS_REGION });
     if (await tagExists(ecr, manifest.repository, manifest.tag)) {
       console.log(`${manifest.repository}:${manifest.tag} is already in ECR (${env}); nothing to push`);

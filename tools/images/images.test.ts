@@ -59,9 +59,9 @@ describe('strategy images', () => {
   });
 
   it('pushes only to a configured strategy repository, naming the config key to add otherwise', () => {
-    expect(() => assertStrategyRepo(['ma-crossover'], 'ma-crossover', 'dev')).not.toThrow();
-    expect(() => assertStrategyRepo(['ma-crossover'], 'rsi-mean-reversion', 'prod')).toThrow(
-      'strategy image rsi-mean-reversion has no ECR repository in prod: add "rsi-mean-reversion" to tradai:strategyRepos in infra/persistent/Pulumi.prod.yaml, then npx nx run persistent:up -c prod (configured: ma-crossover)',
+    expect(() => assertStrategyRepo(['strategy-ma-crossover'], 'strategy-ma-crossover', 'dev')).not.toThrow();
+    expect(() => assertStrategyRepo(['strategy-ma-crossover'], 'strategy-rsi-mean-reversion', 'prod')).toThrow(
+      'strategy image strategy-rsi-mean-reversion has no ECR repository in prod: add "strategy-rsi-mean-reversion" to tradai:strategyRepos in infra/persistent/Pulumi.prod.yaml, then npx nx run persistent:up -c prod (configured: strategy-ma-crossover)',
     );
   });
 });

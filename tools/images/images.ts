@@ -71,9 +71,9 @@ export async function registryLogin(ecr: ECRClient): Promise<{ registry: string;
  * Strategy repositories are config (`tradai:strategyRepos` of the persistent stack), not code: a
  * strategy project without one has nowhere to push, so say where to add it.
  */
-export function assertStrategyRepo(strategyRepos: readonly string[], name: string, env: string): void {
-  if (strategyRepos.includes(name)) return;
+export function assertStrategyRepo(strategyRepos: readonly string[], repoKey: string, env: string): void {
+  if (strategyRepos.includes(repoKey)) return;
   throw new Error(
-    `strategy image ${name} has no ECR repository in ${env}: add "${name}" to tradai:strategyRepos in infra/persistent/Pulumi.${env}.yaml, then npx nx run persistent:up -c ${env} (configured: ${strategyRepos.join(', ') || 'none'})`,
+    `strategy image ${repoKey} has no ECR repository in ${env}: add "${repoKey}" to tradai:strategyRepos in infra/persistent/Pulumi.${env}.yaml, then npx nx run persistent:up -c ${env} (configured: ${strategyRepos.join(', ') || 'none'})`,
   );
 }

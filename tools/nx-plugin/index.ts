@@ -189,7 +189,9 @@ export const createNodesV2: CreateNodesV2 = [
           targets = { ...targets, ...(bundled ? { build: bundleBuild('service', name) } : {}), ...imageTargets('service', name, bundled) };
         }
         if (tags.includes('type:strategy')) {
-          targets = { ...targets, build: bundleBuild('strategy', name), ...imageTargets('strategy', name, true) };
+          // Project `strategy-<name>` (its image repository); the tools take the strategy's own name, its folder.
+          const strategy = projectRoot.split('/').pop()!;
+          targets = { ...targets, build: bundleBuild('strategy', strategy), ...imageTargets('strategy', strategy, true) };
         }
         return { projects: { [projectRoot]: { targets } } };
       },

@@ -1,5 +1,6 @@
 export * from './alerts.js';
 export * from './aws.js';
+export * from './drift.js';
 export * from './env.js';
 export * from './errors.js';
 export * from './metrics.js';

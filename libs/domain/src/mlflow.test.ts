@@ -25,6 +25,24 @@ describe('MlflowClient', () => {
     expect(await client.getRunMetrics('r2')).toEqual({ sharpe: 1.2, max_drawdown: 0.1 });
   });
 
+  it('lists registered models with aliases, following every page', async () => {
+    const pages = [
+      { registered_models: [{ name: 'a', aliases: [{ alias: 'champion', version: '3' }], latest_versions: [{ version: '4' }] }], next_page_token: 't2' },
+      { registered_models: [{ name: 'b', last_updated_timestamp: 1700000000000 }] },
+    ];
+    const urls: string[] = [];
+    const paged = new MlflowClient('http://mlflow.test/mlflow', async (url) => {
+      urls.push(url);
+      return new Response(JSON.stringify(pages[urls.length - 1]), { status: 200 });
+    });
+    expect(await paged.searchRegisteredModels()).toEqual([
+      { name: 'a', aliases: { champion: '3' }, latestVersions: ['4'] },
+      { name: 'b', lastUpdatedTimestamp: 1700000000000, aliases: {}, latestVersions: [] },
+    ]);
+    expect(urls[1]).toContain('page_token=t2');
+    expect((await client.searchRegisteredModels()).find((m) => m.name === 'momo')).toMatchObject({ aliases: { champion: '2' } });
+  });
+
   it('sets aliases and tags with POST bodies MLflow expects', async () => {
     await client.setAlias('momo', 'champion', '10');
     await client.setModelVersionTag('momo', '10', 'promoted_by', 'promote-model');

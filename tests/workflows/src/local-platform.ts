@@ -21,7 +21,7 @@ export interface LocalPlatform {
   readonly fx: Fauxqs;
   readonly mlflow: FakeMlflow;
   /** Bucket names the strategy container is given (from the rendered task definition). */
-  readonly buckets: { readonly configs: string; readonly results: string };
+  readonly buckets: { readonly configs: string; readonly results: string; readonly arcticdb: string; readonly mlflow: string };
   readonly workflows: WorkflowRepo;
   readonly configVersions: ConfigVersionRepo;
   /** Loads a real handler with its Lambda env (once per test file: modules are cached). */
@@ -39,15 +39,14 @@ function containerBuckets(): LocalPlatform['buckets'] {
     if (v === undefined) throw new Error(`the strategy task definition sets no ${name}`);
     return v;
   };
-  return { configs: value(ENV.configsBucket), results: value(ENV.resultsBucket) };
+  return { configs: value(ENV.configsBucket), results: value(ENV.resultsBucket), arcticdb: value('ARCTICDB_BUCKET'), mlflow: value('MLFLOW_BUCKET') };
 }
 
 export async function startLocalPlatform(mlflowState: Partial<Omit<FakeMlflowState, 'requests'>> = {}): Promise<LocalPlatform> {
   const [db, fx, mlflow] = await Promise.all([startDynalite(), startFauxqs(), startFakeMlflow(mlflowState)]);
   await db.createTables();
   const buckets = containerBuckets();
-  fx.server.createBucket(buckets.configs);
-  fx.server.createBucket(buckets.results);
+  for (const bucket of Object.values(buckets)) fx.server.createBucket(bucket);
   const alertsTopicArn = fx.server.createTopic('tradai-alerts-dev').topicArn;
   const inbox = fx.server.createQueue('alerts-inbox').queueUrl;
   fx.server.subscribe({ topic: 'tradai-alerts-dev', queue: 'alerts-inbox' });

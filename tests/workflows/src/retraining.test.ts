@@ -1,15 +1,15 @@
 /**
  * The retraining workflow end to end: the rendered state machine executed locally, with the real
  * check-retraining-needed, update-status, validate-strategy, compare-models, promote-model and
- * deployment-verifier handlers against dynalite, fauxqs and the fake MLflow registry, and a local
- * training container that registers a new model version the way the strategy image does in train
- * mode.
+ * deployment-verifier handlers against dynalite, fauxqs and the fake MLflow registry, and the real
+ * strategy image in train mode (the ml-classifier project's task entrypoint, in-process): it trains
+ * on the candles stored in the arcticdb bucket, logs its run and registers the candidate version.
  */
 import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { getResourceName } from '@tradai/infra-shared';
-import { tableFromEnv, type DeploymentItem, type DriftItem, type RetrainingItem, type RollbackItem, type Table, type TradingItem } from '@tradai/domain';
+import { distributionsFromMetrics, tableFromEnv, type DeploymentItem, type DriftItem, type RetrainingItem, type RollbackItem, type Table, type TradingItem } from '@tradai/domain';
 import { fakeContext } from '@tradai/lambda-core/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -17,9 +17,13 @@ import { renderFixtureWorkflow } from '../../../infra/compute/test-support.js';
 import { startLocalPlatform, type LocalPlatform } from './local-platform.js';
 import { runWorkflow, type ContainerRun, type LambdaHandler, type StrategyContainer } from './runner.js';
 import type { WorkflowHandlerName } from './handlers.js';
+import { STRATEGY_IMAGES, strategyContainer, strategyImage, writeCandles } from './strategy-image.js';
 
+const STRATEGY = 'ml-classifier';
 const DIGEST = `sha256:${'d'.repeat(64)}`;
-const IMAGE = `000000000000.dkr.ecr.us-east-1.amazonaws.com/tradai/strategy-momentum@${DIGEST}`;
+const IMAGE = strategyImage(STRATEGY, DIGEST);
+/** Days of hourly candles the strategy's training section asks for. */
+const LOOKBACK_DAYS = 14;
 const definition = renderFixtureWorkflow('retraining');
 const POLL_MS = Number(definition.States['WaitForVerification']!['Seconds']) * 1000;
 const ecr = mockClient(ECRClient);
@@ -40,26 +44,45 @@ let verifications: { deploymentId: string; verdict: string }[] = [];
 /** When set, a live bot runs the deployment under verification and reports this drawdown. */
 let liveDrawdown: number | undefined;
 
-/** The strategy image in train mode: logs a run with `sharpe` and registers it as the next version. */
-function trainingContainer(sharpe: number, after?: () => void): StrategyContainer {
-  return ({ env }: ContainerRun) => {
-    expect(env).toMatchObject({ MODE: 'train', STRATEGY: 'momentum' });
-    expect(env['RETRAINING_STARTED_AT']).toMatch(/^\d{4}-\d{2}-\d{2}T/);
-    const versions = (platform.mlflow.state.models['momentum'] ??= []);
-    const version = String(versions.length + 1);
-    platform.mlflow.state.runs[`run-${version}`] = { sharpe };
-    versions.push({ version, run_id: `run-${version}` });
-    after?.();
+/** What the training run registered: the candidate's version and the sharpe it logged. */
+interface Candidate {
+  readonly version: string;
+  readonly sharpe: number;
+}
+
+/** The real strategy image (set in beforeAll). */
+let image: StrategyContainer;
+
+/**
+ * The strategy image in train mode; `after` sees the candidate it registered. Every run trains on
+ * nearly the same candles (the window ends when the run starts), so a case fixes its decision by
+ * setting the champion's score relative to the candidate's real one ({@link setChampionSharpe}).
+ */
+function trainingContainer(after?: (candidate: Candidate) => void): StrategyContainer {
+  return async (r: ContainerRun) => {
+    expect(r.env).toMatchObject({ MODE: 'train', STRATEGY });
+    expect(r.env['RETRAINING_STARTED_AT']).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    await image(r);
+    const v = platform.mlflow.state.models[STRATEGY]!.at(-1)!;
+    after?.({ version: v.version, sharpe: platform.mlflow.state.runs[v.run_id]!['sharpe']! });
   };
 }
 
-const run = (name: string, container: StrategyContainer, input: Record<string, unknown> = { strategy: 'momentum', trigger: 'drift' }) =>
+/** Sets the logged sharpe of the run behind the champion alias; returns it. */
+function setChampionSharpe(sharpe: number): number {
+  const champion = platform.mlflow.state.aliases[STRATEGY]!['champion']!;
+  const v = platform.mlflow.state.models[STRATEGY]!.find((m) => m.version === champion)!;
+  platform.mlflow.state.runs[v.run_id]!['sharpe'] = sharpe;
+  return sharpe;
+}
+
+const run = (name: string, container: StrategyContainer, input: Record<string, unknown> = { strategy: STRATEGY, trigger: 'drift' }) =>
   runWorkflow(definition, input, { lambdas, container, executionName: name });
 
 beforeAll(async () => {
   platform = await startLocalPlatform({
-    models: { momentum: [{ version: '1', run_id: 'run-1' }] },
-    aliases: { momentum: { champion: '1' } },
+    models: { [STRATEGY]: [{ version: '1', run_id: 'run-1' }] },
+    aliases: { [STRATEGY]: { champion: '1' } },
     runs: { 'run-1': { sharpe: 1.2 } },
   });
   lambdas = {};
@@ -71,7 +94,7 @@ beforeAll(async () => {
   lambdas['deployment-verifier'] = async (event, context) => {
     if (liveDrawdown !== undefined) {
       const { deploymentId } = event as { deploymentId: string };
-      await bots.put({ bot_id: 'live-momentum-1', strategy: 'momentum', mode: 'live', deployment_id: deploymentId, last_heartbeat_at: new Date().toISOString(), max_drawdown: liveDrawdown });
+      await bots.put({ bot_id: 'live-ml-classifier-1', strategy: STRATEGY, mode: 'live', deployment_id: deploymentId, last_heartbeat_at: new Date().toISOString(), max_drawdown: liveDrawdown });
     }
     waited += POLL_MS;
     vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + waited });
@@ -101,22 +124,28 @@ beforeAll(async () => {
     }
   });
 
-  // momentum drifted past DRIFT_THRESHOLD (0.3); calm has low drift and a model promoted two days ago.
+  // ml-classifier drifted past DRIFT_THRESHOLD (0.3); calm has low drift and a model promoted two days ago.
   const now = Date.now();
-  await drift.put({ strategy: 'momentum', measured_at: new Date(now - HOUR).toISOString(), drift: 0.41 });
+  await drift.put({ strategy: STRATEGY, measured_at: new Date(now - HOUR).toISOString(), drift: 0.41 });
   await drift.put({ strategy: 'calm', measured_at: new Date(now - HOUR).toISOString(), drift: 0.05 });
   const twoDaysAgo = new Date(now - 48 * HOUR).toISOString();
   await retraining.put({ strategy: 'calm', started_at: twoDaysAgo, status: 'PROMOTED', completed_at: twoDaysAgo });
 
-  await platform.fx.s3.send(new PutObjectCommand({ Bucket: platform.buckets.configs, Key: 'momentum/v1.json', Body: JSON.stringify({ strategy: 'momentum', parameters: {} }) }));
-  await platform.configVersions.append({ strategy: 'momentum', config_key: 'momentum/v1.json', image: IMAGE, created_at: '2026-01-01T00:00:00Z', source: 'strategy-registrar' });
+  // The registered strategy: its config declares the parameters and what train mode trains on.
+  image = strategyContainer(platform);
+  const { default: strategy } = await STRATEGY_IMAGES[STRATEGY]();
+  const config = { strategy: STRATEGY, parameters: strategy.parameters, training: { symbols: ['BTC/USDT', 'ETH/USDT'], timeframe: '1h', lookbackDays: LOOKBACK_DAYS } };
+  await platform.fx.s3.send(new PutObjectCommand({ Bucket: platform.buckets.configs, Key: `${STRATEGY}/v1.json`, Body: JSON.stringify(config) }));
+  await platform.configVersions.append({ strategy: STRATEGY, config_key: `${STRATEGY}/v1.json`, image: IMAGE, created_at: '2026-01-01T00:00:00Z', source: 'strategy-registrar' });
+  // Hourly candles up to now (and a little past, should a run start in the next hour).
+  await writeCandles(platform, ['BTC/USDT', 'ETH/USDT'], '1h', now - (LOOKBACK_DAYS + 2) * 24 * HOUR, (LOOKBACK_DAYS + 2) * 24 + 3);
 });
 afterAll(async () => {
   await platform.stop();
 });
 beforeEach(async () => {
   ecr.reset();
-  ecr.on(DescribeImagesCommand, { repositoryName: 'tradai/strategy-momentum' }).resolves({ imageDetails: [{ imageDigest: DIGEST }] });
+  ecr.on(DescribeImagesCommand, { repositoryName: `tradai/strategy-${STRATEGY}` }).resolves({ imageDetails: [{ imageDigest: DIGEST }] });
   platform.mlflow.state.failWith = undefined;
   waited = 0;
   verifications = [];
@@ -140,7 +169,15 @@ describe('retraining workflow (rendered ASL, real handlers, local AWS, fake MLfl
   it('promotes a better candidate: new config version, deployment, champion alias, SUCCEEDED, then verified', async () => {
     // The live bot runs the new deployment with a healthy drawdown while it is verified.
     liveDrawdown = 0.01;
-    const r = await run('rt-momentum-1', trainingContainer(1.5));
+    let candidate: Candidate | undefined;
+    let championSharpe = NaN;
+    const r = await run(
+      'rt-ml-1',
+      trainingContainer((c) => {
+        candidate = c;
+        championSharpe = setChampionSharpe(c.sharpe - 1);
+      }),
+    );
     expect(r.error).toBeUndefined();
     const polls = Array.from({ length: verifications.length }, () => ['WaitForVerification', 'VerifyDeployment', 'VerdictFinal']).flat();
     expect(r.path).toEqual([
@@ -152,20 +189,27 @@ describe('retraining workflow (rendered ASL, real handlers, local AWS, fake MLfl
     expect(r.containers.map((c) => c.image)).toEqual([IMAGE]);
     expect(r.output).toMatchObject({ outcome: { outcome: 'promoted', modelVersion: '2', configVersion: 2 } });
 
-    const [record] = await retraining.query('momentum', { newestFirst: true, limit: 1 });
+    const [record] = await retraining.query(STRATEGY, { newestFirst: true, limit: 1 });
     expect(record).toMatchObject({
-      status: 'PROMOTED', workflow_id: 'rt-momentum-1', reasons: ['drift 0.41 > threshold 0.3', 'no trained model on record'],
-      decision: 'promote', candidate_version: '2', candidate_metric: 1.5, champion_version: '1', champion_metric: 1.2,
+      status: 'PROMOTED', workflow_id: 'rt-ml-1', reasons: ['drift 0.41 > threshold 0.3', 'no trained model on record'],
+      decision: 'promote', candidate_version: '2', candidate_metric: candidate!.sharpe, champion_version: '1', champion_metric: championSharpe,
     });
-    const latest = await platform.configVersions.latest('momentum');
-    expect(latest).toMatchObject({ version: 2, image: IMAGE, model_name: 'momentum', model_version: '2', source: 'promote-model', deployment_id: record!.deployment_id });
-    expect(await deployments.latest('momentum')).toMatchObject({ deployment_id: record!.deployment_id, config_version: 2, model_version: '2', status: 'verified' });
+    // The candidate's run carries what drift-monitor compares: every model feature and the prediction, in bins.
+    const { default: strategy } = await STRATEGY_IMAGES[STRATEGY]();
+    const candidateRun = platform.mlflow.state.models[STRATEGY]![1]!.run_id;
+    const bins = distributionsFromMetrics(platform.mlflow.state.runs[candidateRun]!, candidateRun);
+    expect(Object.keys(bins).sort()).toEqual([...strategy.features, 'prediction'].sort());
+    expect(platform.mlflow.state.runInfo![candidateRun]).toMatchObject({ status: 'FINISHED', tags: { 'tradai.run_type': 'training', 'tradai.workflow_id': 'rt-ml-1' } });
+    expect(platform.mlflow.state.models[STRATEGY]![1]!.source).toMatch(new RegExp(`^s3://${platform.buckets.mlflow}/artifacts/`));
+    const latest = await platform.configVersions.latest(STRATEGY);
+    expect(latest).toMatchObject({ version: 2, image: IMAGE, model_name: STRATEGY, model_version: '2', source: 'promote-model', deployment_id: record!.deployment_id });
+    expect(await deployments.latest(STRATEGY)).toMatchObject({ deployment_id: record!.deployment_id, config_version: 2, model_version: '2', status: 'verified' });
     expect(verifications.every((v) => v.deploymentId === record!.deployment_id)).toBe(true);
-    expect(platform.mlflow.state.aliases['momentum']).toEqual({ champion: '2' });
-    expect(platform.mlflow.state.models['momentum']![1]!.tags).toEqual({ tradai_deployment_id: record!.deployment_id });
+    expect(platform.mlflow.state.aliases[STRATEGY]).toEqual({ champion: '2' });
+    expect(platform.mlflow.state.models[STRATEGY]![1]!.tags).toEqual({ tradai_deployment_id: record!.deployment_id });
 
     // Retraining runs have no QUEUED record: the first status creates it.
-    expect(await platform.workflows.get('rt-momentum-1')).toMatchObject({ workflow_type: 'retraining', status: 'SUCCEEDED', strategy: 'momentum' });
+    expect(await platform.workflows.get('rt-ml-1')).toMatchObject({ workflow_type: 'retraining', status: 'SUCCEEDED', strategy: STRATEGY });
     expect((await platform.alerts()).map((a) => [a.type, a.details?.['previousStatus']])).toEqual([
       ['workflow.running', 'QUEUED'],
       ['workflow.succeeded', 'RUNNING'],
@@ -173,58 +217,75 @@ describe('retraining workflow (rendered ASL, real handlers, local AWS, fake MLfl
   });
 
   it('rejects a worse candidate: champion and config untouched, run recorded REJECTED, workflow SUCCEEDED', async () => {
-    const r = await run('rt-momentum-2', trainingContainer(0.9));
+    const r = await run('rt-ml-2', trainingContainer((c) => setChampionSharpe(c.sharpe + 1)));
     expect(r.path.slice(-5)).toEqual(['PromoteOrReject', 'RecordRejected', 'MarkSucceeded', 'Promoted', 'Done']);
     expect(r.invoked).not.toContain('promote-model');
     expect(r.invoked).not.toContain('deployment-verifier');
     expect(r.output).toMatchObject({ outcome: { outcome: 'rejected', candidateVersion: '3' } });
-    const [record] = await retraining.query('momentum', { newestFirst: true, limit: 1 });
-    expect(record).toMatchObject({ status: 'REJECTED', workflow_id: 'rt-momentum-2', decision: 'reject', candidate_version: '3', champion_version: '2' });
-    expect(platform.mlflow.state.aliases['momentum']).toEqual({ champion: '2' });
-    expect((await platform.configVersions.latest('momentum'))!.version).toBe(2);
-    expect((await platform.workflows.get('rt-momentum-2'))!.status).toBe('SUCCEEDED');
+    const [record] = await retraining.query(STRATEGY, { newestFirst: true, limit: 1 });
+    expect(record).toMatchObject({ status: 'REJECTED', workflow_id: 'rt-ml-2', decision: 'reject', candidate_version: '3', champion_version: '2' });
+    expect(platform.mlflow.state.aliases[STRATEGY]).toEqual({ champion: '2' });
+    expect((await platform.configVersions.latest(STRATEGY))!.version).toBe(2);
+    expect((await platform.workflows.get('rt-ml-2'))!.status).toBe('SUCCEEDED');
   });
 
   it('a promoted model that regresses live is rolled back by the verifier: previous config restored', async () => {
-    const before = await deployments.latest('momentum');
+    const before = await deployments.latest(STRATEGY);
     expect(before).toMatchObject({ status: 'verified', config_version: 2 });
     liveDrawdown = 0.12;
-    const r = await run('rt-momentum-regress', trainingContainer(2.5));
+    const r = await run('rt-ml-regress', trainingContainer((c) => setChampionSharpe(c.sharpe - 1)));
     expect(r.error).toBeUndefined();
     expect(r.path.slice(-5)).toEqual(['Promoted', 'WaitForVerification', 'VerifyDeployment', 'VerdictFinal', 'Done']);
     expect(verifications.map((v) => v.verdict)).toEqual(['regressed']);
     const promoted = verifications[0]!.deploymentId;
 
     // rollback (real handler) marked the bad deployment, restored v2's content as v4 and a deployment on it.
-    const history = await deployments.query('momentum');
+    const history = await deployments.query(STRATEGY);
     expect(history.find((d) => d.deployment_id === promoted)).toMatchObject({ status: 'rolled_back', config_version: 3 });
-    const restored = (await deployments.latest('momentum'))!;
+    const restored = (await deployments.latest(STRATEGY))!;
     expect(restored).toMatchObject({ source: 'rollback', restored_deployment_id: before!.deployment_id, previous_deployment_id: promoted, config_version: 4 });
-    expect(await platform.configVersions.latest('momentum')).toMatchObject({ version: 4, source: 'rollback', restored_from: 2, model_version: '2' });
-    const [record] = await rollbacks.query('momentum', { newestFirst: true, limit: 1 });
+    expect(await platform.configVersions.latest(STRATEGY)).toMatchObject({ version: 4, source: 'rollback', restored_from: 2, model_version: '2' });
+    const [record] = await rollbacks.query(STRATEGY, { newestFirst: true, limit: 1 });
     expect(record).toMatchObject({ status: 'COMPLETED', requested_by: 'deployment-verifier', from_deployment_id: promoted, to_deployment_id: before!.deployment_id });
     expect(record!.reason).toContain('drawdown 12.00%');
     // The champion alias follows the model that trades again, so the next candidate is judged against it.
-    expect(platform.mlflow.state.aliases['momentum']).toEqual({ champion: '2' });
+    expect(platform.mlflow.state.aliases[STRATEGY]).toEqual({ champion: '2' });
     // The run itself succeeded; the rollback is announced separately.
-    expect((await platform.workflows.get('rt-momentum-regress'))!.status).toBe('SUCCEEDED');
+    expect((await platform.workflows.get('rt-ml-regress'))!.status).toBe('SUCCEEDED');
     expect((await platform.alerts()).map((a) => a.type)).toEqual(['workflow.running', 'workflow.succeeded', 'deployment.rollback']);
   });
 
   it('an MLflow outage during the comparison ends FAILED with the error recorded and nothing promoted', async () => {
-    const champion = { ...platform.mlflow.state.aliases['momentum'] };
-    const configVersion = (await platform.configVersions.latest('momentum'))!.version;
-    const r = await run('rt-momentum-3', trainingContainer(2.0, () => (platform.mlflow.state.failWith = 503)));
+    const champion = { ...platform.mlflow.state.aliases[STRATEGY] };
+    const configVersion = (await platform.configVersions.latest(STRATEGY))!.version;
+    const r = await run('rt-ml-3', trainingContainer(() => (platform.mlflow.state.failWith = 503)));
     expect(r.path.slice(-3)).toEqual(['CompareModels', 'NotifyFailure', 'RetrainingFailed']);
     expect(r.error?.name).toBe('RetrainingFailed');
-    const item = await platform.workflows.get('rt-momentum-3');
+    const item = await platform.workflows.get('rt-ml-3');
     expect(item).toMatchObject({ workflow_type: 'retraining', status: 'FAILED' });
     expect(item!.error).toContain('503');
-    expect(platform.mlflow.state.aliases['momentum']).toEqual(champion);
-    expect((await platform.configVersions.latest('momentum'))!.version).toBe(configVersion);
+    expect(platform.mlflow.state.aliases[STRATEGY]).toEqual(champion);
+    expect((await platform.configVersions.latest(STRATEGY))!.version).toBe(configVersion);
     expect((await platform.alerts()).map((a) => [a.type, a.severity])).toEqual([
       ['workflow.running', 'info'],
       ['workflow.failed', 'critical'],
     ]);
+  });
+
+  it('a training window without stored candles ends FAILED with the one-line cause from the strategy task', async () => {
+    // A config version asking for 60 days of history; the arcticdb bucket holds about 16.
+    const { default: strategy } = await STRATEGY_IMAGES[STRATEGY]();
+    const config = { strategy: STRATEGY, parameters: strategy.parameters, training: { symbols: ['BTC/USDT'], timeframe: '1h', lookbackDays: 60 } };
+    await platform.fx.s3.send(new PutObjectCommand({ Bucket: platform.buckets.configs, Key: `${STRATEGY}/long.json`, Body: JSON.stringify(config) }));
+    const current = (await platform.configVersions.latest(STRATEGY))!;
+    await platform.configVersions.append({ ...current, config_key: `${STRATEGY}/long.json`, created_at: new Date().toISOString(), source: 'strategy-registrar' });
+    const versions = platform.mlflow.state.models[STRATEGY]!.length;
+    const r = await run('rt-ml-nodata', trainingContainer());
+    expect(r.path.slice(-3)).toEqual(['RunTraining', 'NotifyFailure', 'RetrainingFailed']);
+    const item = await platform.workflows.get('rt-ml-nodata');
+    expect(item).toMatchObject({ workflow_type: 'retraining', status: 'FAILED' });
+    expect(item!.error).toContain('"ExitCode":1');
+    expect(item!.error).toMatch(/NotFoundError: missing candles: binance BTC\/USDT 1h covers .* of /);
+    expect(platform.mlflow.state.models[STRATEGY]).toHaveLength(versions);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { distributionsFromMetrics, driftScore, exceedsThreshold, psi, retrainingExecutionName } from './drift.js';
+import { driftScore, exceedsThreshold, psi, retrainingExecutionName } from './drift.js';
 
 describe('psi', () => {
   it('is 0 for identical distributions, counts or proportions alike', () => {
@@ -35,16 +35,6 @@ describe('driftScore', () => {
 
   it('refuses when nothing can be compared', () => {
     expect(() => driftScore({ a: [1, 1] }, { b: [1, 1] })).toThrow(/no feature in common/);
-  });
-});
-
-describe('distributionsFromMetrics', () => {
-  it('reads dist.<feature>.<bin> metrics into ordered bins and ignores others', () => {
-    expect(distributionsFromMetrics({ 'dist.rsi.1': 0.6, 'dist.rsi.0': 0.4, 'dist.prediction.0': 1, 'dist.prediction.1': 0, sharpe: 1.2 }, 'r1')).toEqual({ rsi: [0.4, 0.6], prediction: [1, 0] });
-  });
-
-  it('names a gap in the bins', () => {
-    expect(() => distributionsFromMetrics({ 'dist.rsi.0': 1, 'dist.rsi.2': 1 }, 'r9')).toThrow(/run r9: metric dist.rsi.1 is missing/);
   });
 });
 

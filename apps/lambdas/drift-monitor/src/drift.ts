@@ -51,33 +51,6 @@ export function driftScore(reference: Distributions, current: Distributions): Dr
 }
 
 /**
- * MLflow metrics -> distributions. A run logs bin i of feature f as metric `dist.<f>.<i>`
- * (other metrics are ignored). Bins must be contiguous from 0.
- */
-export function distributionsFromMetrics(metrics: Readonly<Record<string, number>>, runId: string): Record<string, number[]> {
-  const byFeature = new Map<string, Map<number, number>>();
-  for (const [key, value] of Object.entries(metrics)) {
-    const match = /^dist\.(.+)\.(\d+)$/.exec(key);
-    if (!match) continue;
-    const bins = byFeature.get(match[1]!) ?? new Map<number, number>();
-    bins.set(Number(match[2]), value);
-    byFeature.set(match[1]!, bins);
-  }
-  const out: Record<string, number[]> = {};
-  for (const [feature, bins] of byFeature) {
-    const n = Math.max(...bins.keys()) + 1;
-    const values: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const v = bins.get(i);
-      if (v === undefined) throw new Error(`run ${runId}: metric dist.${feature}.${i} is missing (bins must be contiguous from 0)`);
-      values.push(v);
-    }
-    out[feature] = values;
-  }
-  return out;
-}
-
-/**
  * Step Functions execution name for a drift-triggered retraining: one per strategy per UTC day, so
  * a second run the same day (or a retried invocation) cannot start a second training.
  * Names allow [A-Za-z0-9-_] and at most 80 characters.

@@ -1,5 +1,5 @@
-import { MlflowError, type MlflowClient } from '@tradai/domain';
-import { distributionsFromMetrics, type Distributions } from './drift.js';
+import { distributionsFromMetrics, MlflowError, type MlflowClient } from '@tradai/domain';
+import type { Distributions } from './drift.js';
 
 /** MLflow search filter of the monitoring runs the live bots log their observed distributions to. */
 export const MONITORING_RUN_FILTER = "tags.`tradai.run_type` = 'monitoring'";

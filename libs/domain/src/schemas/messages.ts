@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { timeframe } from './backtest.js';
 import { isoTimestamp, positiveInt, strategyName } from './common.js';
 
 export const SEVERITIES = ['info', 'warning', 'critical'] as const;
@@ -57,6 +58,19 @@ export const ParameterSpec = z.discriminatedUnion('type', [
 export type ParameterSpec = z.output<typeof ParameterSpec>;
 
 /**
+ * The training window of a model-based strategy: the `lookbackDays` before the retraining run
+ * started (RETRAINING_STARTED_AT), on `symbols` at `timeframe`.
+ */
+export const StrategyTraining = z.object({
+  symbols: z.array(z.string().check(z.regex(/^[A-Z0-9]{2,15}\/[A-Z0-9]{2,15}$/, 'must look like BTC/USDT'))).check(z.minLength(1), z.maxLength(50)),
+  timeframe,
+  lookbackDays: positiveInt,
+  /** Registered model name in MLflow (default: the strategy name, as compare-models assumes). */
+  modelName: z.optional(z.string().check(z.minLength(1))),
+});
+export type StrategyTraining = z.output<typeof StrategyTraining>;
+
+/**
  * A strategy config file in the configs bucket (`config_key` of a config_versions record):
  * which parameters the strategy accepts and their bounds.
  */
@@ -64,5 +78,9 @@ export const StrategyConfigFile = z.object({
   strategy: strategyName,
   version: z.optional(positiveInt),
   parameters: z._default(z.record(z.string(), ParameterSpec), {}),
+  /** ccxt exchange id whose stored candles the task reads (default `binance`). */
+  exchange: z.optional(z.string().check(z.regex(/^[a-z0-9]{2,32}$/, 'must be a ccxt exchange id (a-z, 0-9)'))),
+  /** Model-based strategies: what train mode trains on (its env carries no window or symbols). */
+  training: z.optional(StrategyTraining),
 });
 export type StrategyConfigFile = z.output<typeof StrategyConfigFile>;

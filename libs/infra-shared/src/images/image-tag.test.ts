@@ -40,7 +40,7 @@ describe('image content tags', () => {
   it('maps services and strategies to their bundles and Dockerfiles and refuses unknown services', () => {
     expect(imageBuild('service', 'mlflow')).toMatchObject({ contextDir: 'apps/services/mlflow', dockerfile: 'docker/mlflow.Dockerfile' });
     expect(imageBuild('service', 'backend')).toMatchObject({ contextDir: 'dist/apps/services/backend', dockerfile: 'docker/service.Dockerfile' });
-    expect(imageBuild('strategy', 'ma-crossover')).toMatchObject({ repoKey: 'ma-crossover', contextDir: 'dist/apps/strategies/ma-crossover', dockerfile: 'docker/strategy.Dockerfile' });
+    expect(imageBuild('strategy', 'ma-crossover')).toMatchObject({ repoKey: 'strategy-ma-crossover', contextDir: 'dist/apps/strategies/ma-crossover', dockerfile: 'docker/strategy.Dockerfile' });
     expect(() => imageTag(imageBuild('service', 'backend'), workspace({ 'nx.json': '{}', 'docker/service.Dockerfile': 'FROM x' }))).toThrow(
       'image backend: build context dist/apps/services/backend does not exist (npx nx run backend:build)',
     );

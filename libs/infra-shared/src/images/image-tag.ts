@@ -18,7 +18,7 @@ export interface ImageBuild {
 /**
  * Every image builds from its esbuild bundle only (dist/apps/<kind>s/<name>): Lambdas with the
  * shared Lambda Dockerfile, Node services with the service Dockerfile, strategies with the strategy
- * task Dockerfile (repository `tradai/<name>`, one of the `strategyRepos` config). mlflow builds
+ * task Dockerfile (repository `tradai/strategy-<name>`, one of the `strategyRepos` config). mlflow builds
  * from apps/services/mlflow: its own Dockerfile on the upstream MLflow image.
  */
 export function imageBuild(kind: ImageKind, name: string): ImageBuild {
@@ -26,7 +26,7 @@ export function imageBuild(kind: ImageKind, name: string): ImageBuild {
     return { kind, name, repoKey: name, contextDir: `dist/apps/lambdas/${name}`, dockerfile: 'docker/lambda.Dockerfile' };
   }
   if (kind === 'strategy') {
-    return { kind, name, repoKey: name, contextDir: `dist/apps/strategies/${name}`, dockerfile: 'docker/strategy.Dockerfile' };
+    return { kind, name, repoKey: `strategy-${name}`, contextDir: `dist/apps/strategies/${name}`, dockerfile: 'docker/strategy.Dockerfile' };
   }
   if (!(ECR_REPOS as readonly string[]).includes(name)) {
     throw new Error(`unknown service image "${name}"; allowed: ${ECR_REPOS.join(', ')}`);

@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   try {
     image = JSON.parse(readFileSync(manifestPath, 'utf8')) as PushedImage;
   } catch {
-    throw new Error(`${manifestPath} is missing: run \`npx nx run ${values.name}:push -c ${values.env}\` first`);
+    throw new Error(`${manifestPath} is missing: run \`npx nx run strategy-${values.name}:push -c ${values.env}\` first`);
   }
   const sts = new STSClient({});
   try {

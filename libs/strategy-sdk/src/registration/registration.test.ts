@@ -9,7 +9,7 @@ import type { Strategy } from '../strategy.js';
 import { configKeyFor, registerStrategyImage, strategyConfigFile } from './registration.js';
 
 const DIGEST = `sha256:${'b'.repeat(64)}`;
-const URI = '123456789012.dkr.ecr.eu-central-1.amazonaws.com/tradai/ma-crossover';
+const URI = '123456789012.dkr.ecr.eu-central-1.amazonaws.com/tradai/strategy-ma-crossover';
 const strategy = {
   name: 'ma-crossover',
   description: 'test',
@@ -24,7 +24,7 @@ const s3 = mockClient(S3Client);
 const sns = mockClient(SNSClient);
 const sts = mockClient(STSClient);
 const deps = () => ({ ecr: new ECRClient({}), s3: new S3Client({}), sns: new SNSClient({ region: 'eu-central-1' }), sts: new STSClient({}) });
-const input = { strategy, image: { repository: 'tradai/ma-crossover', tag: 'c-0123' }, env: 'dev', gitSha: 'abc123', now: new Date('2026-12-01T00:00:00Z') };
+const input = { strategy, image: { repository: 'tradai/strategy-ma-crossover', tag: 'c-0123' }, env: 'dev', gitSha: 'abc123', now: new Date('2026-12-01T00:00:00Z') };
 
 beforeEach(() => {
   for (const m of [ecr, s3, sns, sts]) m.reset();
@@ -54,7 +54,7 @@ describe('registerStrategyImage', () => {
 
   it('refuses an image that is not in ECR, naming the push command, and writes nothing', async () => {
     ecr.on(DescribeImagesCommand).rejects(Object.assign(new Error('nope'), { name: 'ImageNotFoundException' }));
-    await expect(registerStrategyImage(deps(), input)).rejects.toThrow('image tradai/ma-crossover:c-0123 is not in ECR (dev): push it first (npx nx run ma-crossover:push -c dev)');
+    await expect(registerStrategyImage(deps(), input)).rejects.toThrow('image tradai/strategy-ma-crossover:c-0123 is not in ECR (dev): push it first (npx nx run strategy-ma-crossover:push -c dev)');
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
     expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
   });

@@ -47,7 +47,7 @@ export function configKeyFor(strategy: string, tag: string): string {
 }
 
 async function pushedDigest(ecr: ECRClient, image: PushedImage, name: string, env: string): Promise<{ digest: string; repositoryUri: string }> {
-  const missing = `image ${image.repository}:${image.tag} is not in ECR (${env}): push it first (npx nx run ${name}:push -c ${env})`;
+  const missing = `image ${image.repository}:${image.tag} is not in ECR (${env}): push it first (npx nx run strategy-${name}:push -c ${env})`;
   try {
     const [images, repos] = await Promise.all([
       ecr.send(new DescribeImagesCommand({ repositoryName: image.repository, imageIds: [{ imageTag: image.tag }] })),

@@ -1,0 +1,3 @@
+export * from './data.js';
+export * from './format.js';
+export * from './html.js';

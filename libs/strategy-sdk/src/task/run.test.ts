@@ -1,0 +1,264 @@
+import { EventEmitter } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { BacktestResultFile, distributionsFromMetrics, NotFoundError, parseJsonEvent, ValidationError, type ParameterValue } from '@tradai/domain';
+import { startFakeMlflow, startFauxqs, type FakeMlflow, type Fauxqs } from '@tradai/domain/testing';
+import { createCandleStore, generateCandles, localBlobs, type CandleColumns } from '@tradai/market-data';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Signal, type Strategy, type Trainable } from '../strategy.js';
+import { INTERRUPTED_EXIT, main } from './main.js';
+import { currentDistributions, readModelArtifact, type TrainableStrategy } from './model.js';
+import { InterruptedError, runTask } from './run.js';
+
+const HOUR = 3_600_000;
+const JAN = Date.UTC(2026, 0, 1);
+
+/** Enters every `every` candles, exits `hold` later: deterministic trades on any series. */
+const periodic: Strategy = {
+  name: 'periodic',
+  description: 'test strategy',
+  timeframes: ['1h'],
+  parameters: { every: { type: 'number', integer: true, min: 2, default: 10 }, hold: { type: 'number', integer: true, min: 1, default: 4 } },
+  warmup: () => 0,
+  signals(c, p) {
+    const out = new Int8Array(c.length);
+    for (let i = 0; i < c.length; i++) {
+      const k = Math.floor(c.timestamp[i]! / HOUR) % Number(p['every']);
+      if (k === 0) out[i] = Signal.EnterLong;
+      else if (k === Number(p['hold'])) out[i] = Signal.ExitLong;
+    }
+    return out;
+  },
+};
+
+/** A "model" that is the mean 1-candle return of the training candles; enters when the last return beats it. */
+type MeanModel = { mean: number };
+const ret = (c: CandleColumns, i: number) => (i > 0 ? c.close[i]! / c.close[i - 1]! - 1 : NaN);
+const meanReverter: Strategy & Trainable<Record<string, ParameterValue>, MeanModel> = {
+  name: 'mean-model',
+  description: 'test trainable strategy',
+  timeframes: ['1h'],
+  parameters: {},
+  warmup: () => 1,
+  features: ['ret_1', 'range'],
+  featureRows: (c) => Array.from({ length: c.length }, (_, i) => Float64Array.of(ret(c, i), (c.high[i]! - c.low[i]!) / c.close[i]!)),
+  train(c) {
+    let sum = 0;
+    for (let i = 1; i < c.length; i++) sum += ret(c, i);
+    return { model: { mean: sum / (c.length - 1) }, metrics: { rows: c.length - 1 } };
+  },
+  signals(c, _p, model) {
+    const m = model as MeanModel;
+    const out = new Int8Array(c.length);
+    for (let i = 1; i < c.length; i++) out[i] = ret(c, i) < m.mean ? Signal.EnterLong : Signal.ExitLong;
+    return out;
+  },
+  serialize: (m) => JSON.stringify(m),
+  deserialize: (t) => JSON.parse(t) as MeanModel,
+};
+
+let fx: Fauxqs;
+let mlflow: FakeMlflow;
+let dir: string;
+const silent = () => undefined;
+
+beforeAll(async () => {
+  [fx, mlflow] = await Promise.all([startFauxqs(), startFakeMlflow()]);
+  for (const b of ['configs', 'results', 'mlflow']) fx.server.createBucket(b);
+  dir = mkdtempSync(join(tmpdir(), 'task-candles-'));
+  const store = createCandleStore({ blobs: localBlobs(dir) });
+  // January 2026 (hourly) for two symbols; nothing after Feb 1.
+  for (const [symbol, seed] of [['BTC/USDT', 1], ['ETH/USDT', 2]] as const) {
+    await store.write({ exchange: 'binance', symbol, timeframe: '1h' }, generateCandles({ symbol, timeframe: '1h', start: JAN, count: 31 * 24, seed }));
+  }
+  const put = (key: string, body: unknown) => fx.s3.send(new PutObjectCommand({ Bucket: 'configs', Key: key, Body: typeof body === 'string' ? body : JSON.stringify(body) }));
+  await put('periodic/v1.json', { strategy: 'periodic', parameters: periodic.parameters });
+  await put('periodic/corrupt.json', '{"strategy": "periodic", "parameters": {"every": {"type": "integer"}}}');
+  await put('periodic/notjson.json', 'strategy: periodic');
+  await put('mean-model/v1.json', { strategy: 'mean-model', training: { symbols: ['BTC/USDT', 'ETH/USDT'], timeframe: '1h', lookbackDays: 10 } });
+});
+afterAll(async () => {
+  await Promise.all([fx.stop(), mlflow.stop()]);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const backtestEnv = (workflowId: string, change: Record<string, string> = {}): Record<string, string> => ({
+  MODE: 'backtest',
+  WORKFLOW_ID: workflowId,
+  STRATEGY: 'periodic',
+  CONFIG_KEY: 'periodic/v1.json',
+  CONFIG_VERSION: '1',
+  RESULT_KEY: `backtests/${workflowId}/result.json`,
+  TIMEFRAME: '1h',
+  START_DATE: '2026-01-10T00:00:00Z',
+  END_DATE: '2026-01-20T00:00:00Z',
+  SYMBOLS: '["BTC/USDT","ETH/USDT"]',
+  PARAMETERS: '{"every":12}',
+  CONFIGS_BUCKET: 'configs',
+  RESULTS_BUCKET: 'results',
+  MARKET_DATA_DIR: dir,
+  ...change,
+});
+
+const trainEnv = (workflowId: string, change: Record<string, string> = {}): Record<string, string> => ({
+  MODE: 'train',
+  WORKFLOW_ID: workflowId,
+  STRATEGY: 'mean-model',
+  CONFIG_KEY: 'mean-model/v1.json',
+  CONFIG_VERSION: '1',
+  PARAMETERS: '{}',
+  RETRAINING_STARTED_AT: '2026-01-25T06:30:00Z',
+  CONFIGS_BUCKET: 'configs',
+  MLFLOW_BUCKET: 'mlflow',
+  MLFLOW_TRACKING_URI: mlflow.url,
+  MARKET_DATA_DIR: dir,
+  ...change,
+});
+
+async function keys(bucket: string, prefix: string): Promise<string[]> {
+  const res = await fx.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
+  return (res.Contents ?? []).map((o) => o.Key!);
+}
+
+async function text(bucket: string, key: string): Promise<string> {
+  return (await fx.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToString();
+}
+
+describe('runTask, backtest mode', () => {
+  it('writes a result file BacktestResultFile parses, covering exactly the window', async () => {
+    const out = await runTask(periodic, { env: backtestEnv('ok-1'), s3: fx.s3, log: silent });
+    expect(out).toMatchObject({ mode: 'backtest', strategy: 'periodic', workflowId: 'ok-1', resultKey: 'backtests/ok-1/result.json' });
+    expect(out.timings['firstCandle']).toBeGreaterThan(0);
+    const file = parseJsonEvent(BacktestResultFile, await text('results', 'backtests/ok-1/result.json'), 'result');
+    expect(file).toMatchObject({ strategy: 'periodic', timeframe: '1h', startingBalance: 10_000 });
+    expect(file.equityCurve[0]!.timestamp).toBe('2026-01-10T00:00:00.000Z');
+    expect(file.equityCurve.at(-1)!.timestamp).toBe('2026-01-19T23:00:00.000Z');
+    // Every 12 h on two symbols for ten days.
+    expect(file.trades.length).toBeGreaterThanOrEqual(36);
+    expect(new Set(file.trades.map((t) => t.pair))).toEqual(new Set(['BTC/USDT', 'ETH/USDT']));
+    expect(out.metrics['trade_count']).toBe(file.trades.length);
+  });
+
+  it.each([
+    ['an unknown parameter', { PARAMETERS: '{"evry":3}' }, ValidationError, /parameters\.evry: unknown parameter/],
+    ['a parameter out of range', { PARAMETERS: '{"every":1}' }, ValidationError, /parameters\.every: must be >= 2/],
+    ['a corrupt config', { CONFIG_KEY: 'periodic/corrupt.json' }, ValidationError, /invalid strategy config s3:\/\/configs\/periodic\/corrupt\.json: parameters\.every\.type/],
+    ['a config that is not JSON', { CONFIG_KEY: 'periodic/notjson.json' }, ValidationError, /not valid JSON/],
+    ['a missing config', { CONFIG_KEY: 'periodic/v9.json' }, NotFoundError, /strategy config s3:\/\/configs\/periodic\/v9\.json does not exist/],
+    ['another strategy', { STRATEGY: 'momentum' }, ValidationError, /STRATEGY is "momentum" but this image runs "periodic"/],
+    ['missing candles for the window', { END_DATE: '2026-02-03T00:00:00Z' }, NotFoundError, /missing candles: binance BTC\/USDT 1h covers 2026-01-10T00:00:00.000Z \.\. 2026-01-31T23:00:00.000Z of 2026-01-10T00:00:00.000Z \.\. 2026-02-02T23:00:00.000Z/],
+    ['a symbol with no candles', { SYMBOLS: '["SOL/USDT"]' }, NotFoundError, /missing candles: no binance SOL\/USDT 1h candles/],
+  ])('fails on %s, naming the cause, and writes nothing', async (_what, change, type, message) => {
+    const id = `bad-${Math.random().toString(36).slice(2, 8)}`;
+    const err = await runTask(periodic, { env: backtestEnv(id, change), s3: fx.s3, log: silent }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(type);
+    expect((err as Error).message).toMatch(message);
+    expect(await keys('results', `backtests/${id}/`)).toEqual([]);
+  });
+
+  it('trains a model-based strategy walk-forward on the lookback before the window', async () => {
+    const env = { ...backtestEnv('wf-1'), STRATEGY: 'mean-model', CONFIG_KEY: 'mean-model/v1.json', PARAMETERS: '{}', START_DATE: '2026-01-15T00:00:00Z' };
+    await runTask(meanReverter, { env, s3: fx.s3, log: silent });
+    expect(parseJsonEvent(BacktestResultFile, await text('results', 'backtests/wf-1/result.json'), 'result').trades.length).toBeGreaterThan(0);
+    // Ten days of lookback before Jan 3 are not stored: refused, not trained on less.
+    const early = { ...env, WORKFLOW_ID: 'wf-2', RESULT_KEY: 'backtests/wf-2/result.json', START_DATE: '2026-01-03T00:00:00Z' };
+    await expect(runTask(meanReverter, { env: early, s3: fx.s3, log: silent })).rejects.toThrow(/missing candles: binance BTC\/USDT 1h covers 2026-01-01T00:00:00.000Z/);
+  });
+});
+
+describe('runTask, train mode', () => {
+  it('logs metrics and drift reference bins, stores the model and registers the next version', async () => {
+    const out = await runTask(meanReverter, { env: trainEnv('rt-1'), s3: fx.s3, log: silent });
+    expect(out).toMatchObject({ mode: 'train', modelName: 'mean-model', modelVersion: '1' });
+    const runId = out.runId!;
+    const metrics = mlflow.state.runs[runId]!;
+    expect(typeof metrics['sharpe']).toBe('number');
+    expect(metrics['train.rows']).toBeGreaterThan(100);
+    // What drift-monitor reads back: every feature and the prediction, bins contiguous from 0.
+    const dists = distributionsFromMetrics(metrics, runId);
+    expect(Object.keys(dists).sort()).toEqual(['prediction', 'range', 'ret_1']);
+    expect(dists['ret_1']!.length).toBe(10);
+    expect(dists['prediction']!.length).toBe(2);
+    expect(mlflow.state.runInfo![runId]).toMatchObject({
+      status: 'FINISHED',
+      tags: { 'tradai.run_type': 'training', 'tradai.workflow_id': 'rt-1' },
+      params: { 'training.end': '2026-01-25T06:00:00.000Z', 'training.start': '2026-01-15T06:00:00.000Z', 'training.symbols': 'BTC/USDT,ETH/USDT' },
+    });
+    // The registered version points at the artifact, which holds the model and the bin edges.
+    const version = mlflow.state.models['mean-model']![0]!;
+    expect(version.run_id).toBe(runId);
+    const [key] = await keys('mlflow', 'artifacts/');
+    expect(version.source).toBe(`s3://mlflow/${key!.replace(/\/model\.json$/, '')}`);
+    const { artifact, model } = readModelArtifact(meanReverter as TrainableStrategy, await text('mlflow', key!), key!);
+    expect(artifact.distributionEdges['ret_1']).toHaveLength(9);
+    expect((model as MeanModel).mean).toBeTypeOf('number');
+    // A bot's monitoring run bins its candles with the artifact's edges: same bins, PSI-comparable.
+    const recent = generateCandles({ timeframe: '1h', start: JAN, count: 200, seed: 9 });
+    const current = currentDistributions(meanReverter as TrainableStrategy, recent, {}, model, artifact.distributionEdges);
+    for (const [name, bins] of Object.entries(dists)) expect(current[name]).toHaveLength(bins.length);
+    expect(current['ret_1']!.reduce((a, b) => a + b, 0)).toBe(199);
+
+    const again = await runTask(meanReverter, { env: trainEnv('rt-2'), s3: fx.s3, log: silent });
+    expect(again.modelVersion).toBe('2');
+  });
+
+  it('refuses a strategy without a model, and a config without a training section', async () => {
+    await expect(runTask(periodic, { env: { ...trainEnv('rt-3'), STRATEGY: 'periodic', CONFIG_KEY: 'periodic/v1.json' }, s3: fx.s3, log: silent })).rejects.toThrow(/periodic has no model to train/);
+    const noTraining = { ...meanReverter, name: 'periodic', parameters: periodic.parameters };
+    await expect(runTask(noTraining, { env: { ...trainEnv('rt-4'), STRATEGY: 'periodic', CONFIG_KEY: 'periodic/v1.json' }, s3: fx.s3, log: silent })).rejects.toThrow(/has no training section/);
+  });
+
+  it('fails when MLflow is down, registering nothing', async () => {
+    const before = mlflow.state.models['mean-model']?.length ?? 0;
+    mlflow.state.failWith = 503;
+    try {
+      await expect(runTask(meanReverter, { env: trainEnv('rt-5'), s3: fx.s3, log: silent })).rejects.toThrow(/MLflow .* 503/);
+    } finally {
+      delete mlflow.state.failWith;
+    }
+    expect(mlflow.state.models['mean-model']?.length ?? 0).toBe(before);
+  });
+});
+
+describe('main', () => {
+  const run = async (strategy: Strategy, env: Record<string, string>, during?: (signals: EventEmitter) => void) => {
+    const lines: string[] = [];
+    const signals = new EventEmitter();
+    const slowCandles = {
+      read: async () => {
+        during?.(signals);
+        await new Promise((r) => setTimeout(r, 50));
+        return generateCandles({ timeframe: '1h', start: JAN, count: 10, seed: 1 });
+      },
+    };
+    const code = await main(strategy, { env, s3: fx.s3, log: silent, stderr: (l) => lines.push(l), signals: signals as never, ...(during ? { candles: slowCandles } : {}) });
+    return { code, lines, listeners: signals.listenerCount('SIGTERM') };
+  };
+
+  it('exits 0 on success and 1 with one line naming the cause on failure', async () => {
+    expect(await run(periodic, backtestEnv('main-1'))).toEqual({ code: 0, lines: [], listeners: 0 });
+    const bad = await run(periodic, backtestEnv('main-2', { SYMBOLS: 'BTC' }));
+    expect(bad.code).toBe(1);
+    expect(bad.lines).toEqual(['EnvError: SYMBOLS is not valid JSON: BTC']);
+  });
+
+  it('stops on SIGTERM: exit 143, one line saying it was interrupted, nothing written', async () => {
+    const out = await run(periodic, backtestEnv('main-3'), (signals) => signals.emit('SIGTERM', 'SIGTERM'));
+    expect(out.code).toBe(INTERRUPTED_EXIT);
+    expect(out.lines).toHaveLength(1);
+    expect(out.lines[0]).toMatch(/^InterruptedError: interrupted by SIGTERM/);
+    expect(await keys('results', 'backtests/main-3/')).toEqual([]);
+    expect(out.listeners).toBe(0);
+  });
+
+  it('an already aborted run throws InterruptedError before any I/O', async () => {
+    const c = new AbortController();
+    c.abort(new InterruptedError('stop'));
+    await expect(runTask(periodic, { env: backtestEnv('main-4'), s3: fx.s3, log: silent, signal: c.signal })).rejects.toThrow(InterruptedError);
+  });
+});

@@ -1,0 +1,59 @@
+/**
+ * The strategy images, run in-process: the container's command is `main(strategy)` of the strategy
+ * project its image was built from (apps/strategies/<name>/src/main.ts), given exactly the
+ * environment the runner hands the container (task definition + overrides). Its AWS SDK clients
+ * reach fauxqs through the process-wide endpoint variables, like any container on the platform's
+ * network; MLflow's service-discovery name resolves to the fake MLflow, as DNS would.
+ * Candles are written beforehand to the arcticdb bucket with the market-data store.
+ */
+import { EventEmitter } from 'node:events';
+import { ENV } from '@tradai/contracts';
+import { createCandleStore, generateCandles, s3Blobs, TIMEFRAME_MS, type Timeframe } from '@tradai/market-data';
+import { main } from '@tradai/strategy-sdk';
+import type { LocalPlatform } from './local-platform.js';
+import { ContainerExit, type StrategyContainer } from './runner.js';
+
+/** The strategy projects the tests run, by image repository (`tradai/strategy-<name>`); literal paths link the project graph. */
+// Applications have no import alias; eslint.config.js allows tests/ these strategy modules by path.
+export const STRATEGY_IMAGES = {
+  'ma-crossover': () => import('../../../apps/strategies/ma-crossover/src/strategy.js'),
+  'ml-classifier': () => import('../../../apps/strategies/ml-classifier/src/strategy.js'),
+} as const;
+
+export type StrategyImageName = keyof typeof STRATEGY_IMAGES;
+
+/** Image reference of a strategy pinned by digest, as validate-strategy resolves it. */
+export function strategyImage(name: StrategyImageName, digest: string): string {
+  return `000000000000.dkr.ecr.us-east-1.amazonaws.com/tradai/strategy-${name}@${digest}`;
+}
+
+/** The strategy container: pulls the image's strategy and runs its command; a non-zero exit carries the stderr line. */
+export function strategyContainer(platform: LocalPlatform): StrategyContainer {
+  return async ({ image, env }) => {
+    const name = /\/tradai\/strategy-([a-z0-9_-]+)[@:]/.exec(image)?.[1];
+    const load = name ? STRATEGY_IMAGES[name as StrategyImageName] : undefined;
+    if (!load) throw new ContainerExit(255, `CannotPullContainerError: ${image} is not a strategy image of this repository`);
+    const { default: strategy, engine } = await load();
+    const stderr: string[] = [];
+    const trackingUri = env[ENV.mlflowTrackingUri] ?? '';
+    const code = await main(strategy, {
+      env,
+      engine,
+      log: () => undefined,
+      stderr: (line) => stderr.push(line),
+      // Only the container listens for its signals (the test process's own stay untouched).
+      signals: new EventEmitter() as unknown as NodeJS.Process,
+      fetch: (url, init) => fetch(trackingUri && url.startsWith(trackingUri) ? platform.mlflow.url + url.slice(trackingUri.length) : url, init),
+    });
+    if (code !== 0) throw new ContainerExit(code, stderr.join(' '));
+  };
+}
+
+/** Writes generated candles for `symbols` to the arcticdb bucket, `count` candles from `start` (aligned down). */
+export async function writeCandles(platform: LocalPlatform, symbols: readonly string[], timeframe: Timeframe, start: number, count: number): Promise<void> {
+  const store = createCandleStore({ blobs: s3Blobs({ s3: platform.fx.s3, bucket: platform.buckets.arcticdb }) });
+  const aligned = Math.floor(start / TIMEFRAME_MS[timeframe]) * TIMEFRAME_MS[timeframe];
+  for (const [i, symbol] of symbols.entries()) {
+    await store.write({ exchange: 'binance', symbol, timeframe }, generateCandles({ symbol, timeframe, start: aligned, count, seed: 100 + i }));
+  }
+}
