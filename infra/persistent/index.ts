@@ -34,6 +34,7 @@ export default function main() {
     s3_bucket_arns: s3.bucketArns,
     ...s3.bucketIdExports,
     ...dynamodb.tableExports,
+    dynamodb_index_arns: dynamodb.indexArns,
     cognito_user_pool_id: cognito.userPool.id,
     cognito_user_pool_client_id: cognito.webClient.id,
     cognito_m2m_client_id: cognito.m2mClient.id,

@@ -8,7 +8,7 @@ import { affectedDeploy } from './affected.js';
 const root = findWorkspaceRoot();
 const samples: Record<string, string[]> = {
   'one Lambda': ['apps/lambdas/rollback/src/handler.ts'],
-  'one service image': ['apps/services/backend/server.mjs'],
+  'one service image': ['apps/services/backend/src/main.ts'],
   'shared infra config': ['libs/infra-shared/src/config/services.ts'],
   'edge module': ['infra/edge/index.ts'],
 };

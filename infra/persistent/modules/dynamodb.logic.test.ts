@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { TABLE_KEYS, TABLE_SCHEMAS, type TableSchema } from '@tradai/contracts';
-import { checkTableSchema, tableSpec } from './dynamodb.logic.js';
+import { BACKTEST_LIST_INDEX, TABLE_KEYS, TABLE_SCHEMAS, type TableSchema } from '@tradai/contracts';
+import { checkTableSchema, indexKey, tableSpec } from './dynamodb.logic.js';
 
 describe('tableSpec', () => {
   it.each(TABLE_KEYS)('%s: keys, GSIs and TTL exactly as TABLE_SCHEMAS says', (key) => {
@@ -28,6 +28,13 @@ describe('tableSpec', () => {
 
   it('types config_versions.version as a number (monotonic version sort key)', () => {
     expect(tableSpec('config_versions', 'prod', true).attributes).toContainEqual({ name: 'version', type: 'N' });
+  });
+
+  it('lists backtests from a workflow_type/created_at GSI projecting ALL (newest-first paging in backend-api)', () => {
+    const spec = tableSpec('workflow_state', 'dev', false);
+    expect(spec.globalSecondaryIndexes).toContainEqual({ name: BACKTEST_LIST_INDEX, hashKey: 'workflow_type', rangeKey: 'created_at', projectionType: 'ALL' });
+    expect(spec.attributes).toEqual(expect.arrayContaining([{ name: 'workflow_type', type: 'S' }, { name: 'created_at', type: 'S' }]));
+    expect(indexKey('workflow_state', BACKTEST_LIST_INDEX)).toBe('workflow_state/workflow_type-created_at-index');
   });
 
   it('turns on deletion protection only when asked (prod)', () => {

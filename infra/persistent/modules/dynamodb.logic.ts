@@ -62,3 +62,8 @@ export function tableSpec(key: TableKey, env: Environment, deletionProtection: b
     deletionProtectionEnabled: deletionProtection,
   };
 }
+
+/** Key of a GSI in the `dynamodb_index_arns` export: `workflow_state/workflow_type-created_at-index`. */
+export function indexKey(table: TableKey, index: string): string {
+  return `${table}/${index}`;
+}

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TABLE_KEYS, TABLE_SCHEMAS } from '@tradai/contracts';
+import { BACKTEST_LIST_INDEX, TABLE_KEYS, TABLE_SCHEMAS } from '@tradai/contracts';
 import { getTags, tableArnOutput, tableNameOutput } from '@tradai/infra-shared';
 import { setupStackTest, type PulumiMocks } from '@tradai/infra-shared/testing';
 import { stackConfig } from '@tradai/infra-shared/pulumi';
@@ -8,12 +8,15 @@ import { T, optionsOf, runRecordingOptions, type SeenOptions } from '../test-sup
 let mocks: PulumiMocks;
 let options: Map<string, SeenOptions>;
 let outputs: Record<string, unknown>;
+let indexArns: Record<string, string>;
 const tableName = (k: string) => `tradai-${k.replaceAll('_', '-')}-dev`;
 
 beforeAll(async () => {
   mocks = await setupStackTest({ project: 'tradai-persistent', stack: 'dev' });
   const { DynamoDbTables } = await import('./dynamodb.js');
-  ({ outputs, options } = await runRecordingOptions(() => new DynamoDbTables('dynamodb', { cfg: stackConfig() }).tableExports));
+  let component: InstanceType<typeof DynamoDbTables> | undefined;
+  ({ outputs, options } = await runRecordingOptions(() => (component = new DynamoDbTables('dynamodb', { cfg: stackConfig() })).tableExports));
+  indexArns = await new Promise((resolve) => component!.indexArns.apply(resolve));
 });
 
 describe('DynamoDbTables (dev)', () => {
@@ -47,5 +50,13 @@ describe('DynamoDbTables (dev)', () => {
       expect(outputs[tableNameOutput(k)]).toBe(tableName(k));
       expect(outputs[tableArnOutput(k)]).toBe(`arn:aws:dynamodb:eu-central-1:123456789012:table/${tableName(k)}`);
     }
+  });
+
+  it('exports every GSI ARN under <table>/<index>, including the backtest list index backend-api queries', () => {
+    const expected = Object.fromEntries(
+      TABLE_KEYS.flatMap((t) => TABLE_SCHEMAS[t].globalSecondaryIndexes.map((g) => [`${t}/${g.name}`, `arn:aws:dynamodb:eu-central-1:123456789012:table/${tableName(t)}/index/${g.name}`])),
+    );
+    expect(indexArns).toEqual(expected);
+    expect(indexArns[`workflow_state/${BACKTEST_LIST_INDEX}`]).toBe(`arn:aws:dynamodb:eu-central-1:123456789012:table/tradai-workflow-state-dev/index/workflow_type-created_at-index`);
   });
 });

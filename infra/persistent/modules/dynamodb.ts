@@ -1,9 +1,9 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { TABLE_KEYS, type TableKey } from '@tradai/contracts';
+import { TABLE_KEYS, TABLE_SCHEMAS, type TableKey } from '@tradai/contracts';
 import { getTags, tableArnOutput, tableNameOutput, type TradaiConfig } from '@tradai/infra-shared';
 import { dataProtection } from '@tradai/infra-shared/pulumi';
-import { tableSpec } from './dynamodb.logic.js';
+import { indexKey, tableSpec } from './dynamodb.logic.js';
 
 export interface DynamoDbTablesArgs {
   readonly cfg: TradaiConfig;
@@ -19,6 +19,8 @@ export class DynamoDbTables extends pulumi.ComponentResource {
   readonly tables: Readonly<Record<TableKey, aws.dynamodb.Table>>;
   /** `dynamodb_<table>_table_name` / `_arn`: the 24 exports. */
   readonly tableExports: Record<TableExportKey, pulumi.Output<string>>;
+  /** `dynamodb_index_arns`: `<table>/<index>` -> GSI ARN, so a reader's policy can name the one index it queries. */
+  readonly indexArns: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: DynamoDbTablesArgs, opts?: pulumi.ComponentResourceOptions) {
     super('tradai:persistent:DynamoDB', name, {}, opts);
@@ -36,6 +38,10 @@ export class DynamoDbTables extends pulumi.ComponentResource {
         [tableArnOutput(t), tables[t].arn],
       ]),
     ) as Record<TableExportKey, pulumi.Output<string>>;
-    this.registerOutputs(this.tableExports);
+    const indexEntries = TABLE_KEYS.flatMap((t) =>
+      TABLE_SCHEMAS[t].globalSecondaryIndexes.map((g) => pulumi.interpolate`${tables[t].arn}/index/${g.name}`.apply((arn) => [indexKey(t, g.name), arn] as const)),
+    );
+    this.indexArns = pulumi.all(indexEntries).apply((entries) => Object.fromEntries(entries));
+    this.registerOutputs({ ...this.tableExports, dynamodb_index_arns: this.indexArns });
   }
 }

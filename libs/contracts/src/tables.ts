@@ -40,15 +40,24 @@ export interface TableSchema {
   readonly access: string;
 }
 
+/** workflow_state GSI listing one workflow type newest first (backend-api `GET /api/v1/backtests`). */
+export const BACKTEST_LIST_INDEX = 'workflow_type-created_at-index';
+
 const S = (name: string): KeyAttribute => ({ name, type: 'S' });
 const N = (name: string): KeyAttribute => ({ name, type: 'N' });
 
 export const TABLE_SCHEMAS: Readonly<Record<TableKey, TableSchema>> = {
   workflow_state: {
     hashKey: S('workflow_id'),
-    globalSecondaryIndexes: [{ name: 'status-updated_at-index', hashKey: S('status'), rangeKey: S('updated_at') }],
+    globalSecondaryIndexes: [
+      { name: 'status-updated_at-index', hashKey: S('status'), rangeKey: S('updated_at') },
+      // Few hash values (backtest | retraining): fine at this write rate (one item per workflow), and
+      // it gives one newest-first list per type that backend-api pages through.
+      { name: BACKTEST_LIST_INDEX, hashKey: S('workflow_type'), rangeKey: S('created_at') },
+    ],
     ttlAttribute: 'expires_at',
-    access: 'get/put by workflow_id (consumer, update-status, consume-results); orphan-cleanup queries RUNNING by status index',
+    access:
+      'get/put by workflow_id (consumer, update-status, consume-results); orphan-cleanup queries RUNNING by status index; backend-api lists backtests newest first by workflow_type-created_at-index',
   },
   idempotency: {
     hashKey: S('id'),

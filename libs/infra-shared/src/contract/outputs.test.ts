@@ -9,7 +9,9 @@ describe('cross-stack contract (seed section 10)', () => {
 
   it('names the seed exports of each layer', () => {
     expect(outputKeys('persistent')).toEqual(expect.arrayContaining(['ecr_repository_urls', 's3_configs_bucket_id', 'dynamodb_workflow_state_table_arn', 'cognito_user_pool_endpoint', 'pulumi_state_bucket_name']));
-    expect(outputKeys('persistent').filter((k) => k.startsWith('dynamodb_'))).toHaveLength(24);
+    expect(outputKeys('persistent').filter((k) => /^dynamodb_.*_table_(name|arn)$/.test(k))).toHaveLength(24);
+    // One map for every GSI (`<table>/<index>` -> ARN), not a key per index.
+    expect(outputKeys('persistent').filter((k) => k.startsWith('dynamodb_') && !k.includes('_table_'))).toEqual(['dynamodb_index_arns']);
     expect(outputKeys('persistent').filter((k) => /^s3_.*_bucket_id$/.test(k))).toHaveLength(5);
     expect(outputKeys('foundation').filter((k) => k.endsWith('_security_group_id'))).toHaveLength(7);
     expect(outputKeys('compute')).toEqual(expect.arrayContaining(['alb_dns_name', 'alb_https_listener_arn', 'alb_http_listener_arn', 'ecs_cluster_arn', 'backtest_workflow_arn', 'backtest_workflow_name', 'retraining_workflow_name', 'lambda_function_arns']));

@@ -49,6 +49,8 @@ export const OUTPUT_SCHEMAS = {
       s3_bucket_arns: strMap,
       ...bucketShape,
       ...tableShape,
+      /** `<table>/<index>` (`workflow_state/workflow_type-created_at-index`) -> GSI ARN, one per TABLE_SCHEMAS index */
+      dynamodb_index_arns: strMap,
       cognito_user_pool_id: str,
       cognito_user_pool_client_id: str,
       cognito_m2m_client_id: str,

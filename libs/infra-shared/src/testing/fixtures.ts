@@ -1,4 +1,4 @@
-import { TABLE_KEYS } from '@tradai/contracts';
+import { TABLE_KEYS, TABLE_SCHEMAS } from '@tradai/contracts';
 import { allEcrRepoKeys, getEcrRepoName } from '../config/ecr.js';
 import type { Environment } from '../config/environment.js';
 import { getResourceName, getStackReferenceName } from '../config/naming.js';
@@ -24,6 +24,9 @@ export function fixtureOutputs<L extends Layer>(layer: L, env: Environment, stra
       s3_bucket_arns: Object.fromEntries(BUCKET_KEYS.map((b) => [b, `arn:aws:s3:::${n(b)}`])),
       ...Object.fromEntries(BUCKET_KEYS.map((b) => [bucketIdOutput(b), n(b)])),
       ...Object.fromEntries(TABLE_KEYS.flatMap((t) => [[tableNameOutput(t), n(t)], [tableArnOutput(t), arn('dynamodb', `table/${n(t)}`)]])),
+      dynamodb_index_arns: Object.fromEntries(
+        TABLE_KEYS.flatMap((t) => TABLE_SCHEMAS[t].globalSecondaryIndexes.map((g) => [`${t}/${g.name}`, arn('dynamodb', `table/${n(t)}/index/${g.name}`)])),
+      ),
       cognito_user_pool_id: `${MOCK_REGION}_fixture`,
       cognito_user_pool_client_id: 'fixtureclientid',
       cognito_m2m_client_id: 'fixturem2mclientid',

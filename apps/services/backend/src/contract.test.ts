@@ -1,0 +1,82 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { ALB_PATH_PATTERNS, API_ROUTES, type ServiceEndpointName } from '@tradai/contracts';
+import { createDocumentClient } from '@tradai/domain';
+import { LOCAL_AWS } from '@tradai/domain/testing';
+import { OPENAPI_PATH, type ServiceApp } from '@tradai/service-runtime';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildBackendApp, routeTemplate } from './app.js';
+import { depsFrom } from './deps.js';
+
+/*
+ * The three route tables agree: API_ROUTES (API Gateway), the ALB path patterns (compute) and
+ * this service's OpenAPI document (what it actually serves).
+ */
+
+const SERVICE: ServiceEndpointName = 'backend-api';
+let app: ServiceApp;
+let served: { method: string; path: string }[];
+
+beforeAll(async () => {
+  // No request reaches these clients: the document is built from the route schemas.
+  const deps = depsFrom(
+    {
+      tables: { workflows: 'w', deployments: 'd', trading: 't', configVersions: 'c' },
+      resultsBucket: 'r',
+      backtestWorkflowArn: 'arn:aws:states:us-east-1:0:stateMachine:b',
+      retrainingWorkflowArn: 'arn:aws:states:us-east-1:0:stateMachine:r',
+      mlflowTrackingUri: 'http://127.0.0.1:9/mlflow',
+      functions: { rollback: 'rb', promoteModel: 'pm' },
+      heartbeatStaleSeconds: 180,
+    },
+    { doc: createDocumentClient(new DynamoDBClient(LOCAL_AWS)), s3: new S3Client(LOCAL_AWS), sfn: new SFNClient(LOCAL_AWS), lambda: new LambdaClient(LOCAL_AWS) },
+  );
+  app = await buildBackendApp(deps, { logLevel: 'silent' });
+  const doc = JSON.parse((await app.inject({ method: 'GET', url: OPENAPI_PATH })).body) as { openapi: string; paths: Record<string, Record<string, unknown>> };
+  expect(doc.openapi).toBe('3.1.0');
+  served = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => ({ method: m.toUpperCase(), path })));
+});
+afterAll(() => app.close());
+
+/** Whether an ALB path pattern (`*` wildcard, as the listener rule evaluates it) matches `path`. */
+function albMatches(pattern: string, path: string): boolean {
+  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.?+^$()[\]{}|\\]/g, '\\$&')).join('.*')}$`);
+  return re.test(path);
+}
+
+/** A concrete path for a template: `{id}` -> `x`. */
+const concrete = (template: string) => template.replace(/\{[^}]+\}/g, 'x');
+
+describe('backend-api route contract', () => {
+  const mine = API_ROUTES.filter((r) => r.target === SERVICE);
+
+  it('serves every API_ROUTES entry that targets backend-api, with the same method and path', () => {
+    // Routes 1, 3-6, 12-17 of DESIGN.md.
+    expect(mine).toHaveLength(11);
+    for (const r of mine) expect(served, `${r.method} ${r.path}`).toContainEqual({ method: r.method, path: r.path });
+  });
+
+  it('serves no /api/v1 route that API_ROUTES does not send to it', () => {
+    const api = served.filter((s) => s.path.startsWith('/api/v1'));
+    expect(api.length).toBeGreaterThan(0);
+    for (const s of api) expect(mine, `${s.method} ${s.path}`).toContainEqual(expect.objectContaining({ method: s.method, path: s.path }));
+  });
+
+  it('the ALB path patterns send each of its routes to backend-api and to no other service', () => {
+    for (const r of mine) {
+      const path = concrete(r.path);
+      const targets = Object.entries(ALB_PATH_PATTERNS)
+        .filter(([, patterns]) => patterns!.some((p) => albMatches(p, path)))
+        .map(([service]) => service);
+      expect(targets, path).toEqual([SERVICE]);
+    }
+  });
+
+  it('maps Fastify parameters to the gateway template form', () => {
+    expect(routeTemplate('/api/v1/models/:name/promote')).toBe('/api/v1/models/{name}/promote');
+    expect(albMatches('/api/v1/backtests*', '/api/v1/backtests/x/results')).toBe(true);
+    expect(albMatches('/api/v1/backtests*', '/api/v1/strategies')).toBe(false);
+  });
+});
