@@ -27,7 +27,7 @@ export function mockArnContext(env: Environment): ArnContext {
 
 /**
  * A throwaway workspace holding every image build context (a one-line bundle per Lambda, each
- * service folder, the real Dockerfiles), made the current directory so imageUri() computes tags
+ * service bundle, the real Dockerfiles), made the current directory so imageUri() computes tags
  * without the real Lambda bundles. Returns a function restoring the previous directory.
  */
 export function useImageWorkspace(): () => void {
@@ -42,7 +42,8 @@ export function useImageWorkspace(): () => void {
   for (const repo of ECR_REPOS) {
     const context = join(dir, imageBuild('service', repo).contextDir);
     mkdirSync(context, { recursive: true });
-    writeFileSync(join(context, 'server.mjs'), `// ${repo}\n`);
+    // mlflow's context is its own folder (requirements); the others are their service bundles.
+    writeFileSync(join(context, repo === 'mlflow' ? 'requirements.txt' : 'main.mjs'), `// ${repo}\n`);
   }
   const previous = process.cwd();
   process.chdir(dir);

@@ -61,7 +61,7 @@ export interface ServiceEnvRefs<V> {
   readonly mlflowArtifactRoot: V;
 }
 
-/** Variables the service images read for their port and health path (apps/services/<name>/server.mjs). */
+/** Variables the service images read for their name, port and health path (libs/service-runtime serviceConfig). */
 export const SERVICE_RUNTIME_ENV = { name: 'SERVICE_NAME', port: 'SERVICE_PORT', healthPath: 'HEALTH_PATH' } as const;
 
 const TRADING_MODE: Partial<Record<ServiceName, string>> = {

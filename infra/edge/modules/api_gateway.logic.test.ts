@@ -26,7 +26,7 @@ describe('planRoutes', () => {
   it('keeps all 22 routes, only /health unauthenticated', () => {
     expect(plans).toHaveLength(22);
     expect(plans.filter((p) => p.authorizationType === 'NONE').map((p) => p.routeKey)).toEqual(['GET /health']);
-    expect(plans.filter((p) => p.authorizationType === 'JWT')).toHaveLength(20);
+    expect(plans.filter((p) => p.authorizationType === 'JWT')).toHaveLength(21);
   });
 
   it('sends the backtest submission to SQS and every other route to its service', () => {
