@@ -155,6 +155,14 @@ describe('backtest workflow (rendered ASL, real handlers, local AWS)', () => {
     expect(m.trade_count).toBe(file.trades.length);
     expect(m.final_equity).toBeCloseTo(file.equityCurve.at(-1)!.equity, 6);
     expect(m.total_return).toBeCloseTo(file.equityCurve.at(-1)!.equity / 10_000 - 1, 10);
+    // The extended metrics are stored too, consistent with the trades the strategy wrote.
+    expect(m.win_rate).toBeCloseTo(file.trades.filter((t) => t.profitAbs > 0).length / file.trades.length, 10);
+    expect(m.exposure).toBeGreaterThan(0);
+    expect(m.exposure).toBeLessThanOrEqual(1);
+    expect(m.max_drawdown_duration_ms).toBeGreaterThanOrEqual(0);
+    expect(m).toHaveProperty('sortino');
+    expect(m).toHaveProperty('profit_factor');
+    expect(m.cagr).toBeNull(); // a one-week window is too short to annualise (CAGR_MIN_DAYS)
     // One alert per status reached, each naming the status it left.
     const alerts = await platform.alerts();
     expect(alerts.map((a) => [a.type, a.details?.['previousStatus']])).toEqual([
