@@ -184,6 +184,14 @@ describe('compute (dev): consolidated EC2 host', () => {
     expect(backend.image).toBe(`${persistent.ecr_repository_urls['backend']}@${mockImageDigest('tradai/backend', tag)}`);
     expect(backend.environment).toMatchObject({ WORKFLOW_STATE_TABLE: 'tradai-workflow-state-dev', BACKTEST_QUEUE_URL: foundation.backtest_queue_url, AWS_REGION: 'eu-central-1' });
     expect(compose.services['mlflow']!.environment).toMatchObject({ DB_HOST: 'tradai-mlflow-db-dev.c0abcdefghij.eu-central-1.rds.amazonaws.com', DB_PORT: '5432' });
+    // The API services on the host check tokens against the persistent stack's user pool and clients.
+    for (const name of ['backend-api', 'data-collection', 'strategy-service']) {
+      expect(compose.services[name]!.environment, name).toMatchObject({
+        COGNITO_USER_POOL_ID: persistent.cognito_user_pool_id,
+        COGNITO_CLIENT_IDS: `${persistent.cognito_user_pool_client_id},${persistent.cognito_m2m_client_id}`,
+      });
+    }
+    expect(compose.services['mlflow']!.environment).not.toHaveProperty('COGNITO_USER_POOL_ID');
     expect(script).not.toMatch(/DB_PASSWORD=/);
     // Registered in Cloud Map for each of its services (the services' ids).
     for (const s of EC2_CONSOLIDATED_CONFIG.services) expect(script).toContain(`register '${s}' `);

@@ -72,6 +72,17 @@ describe('compute (prod): task definitions', () => {
     }
   });
 
+  it('the API services get the user pool and client ids from the persistent stack; the bots do not', () => {
+    const env = (name: string) => Object.fromEntries(container(name).environment.map((e) => [e.name, e.value]));
+    for (const name of ['backend-api', 'data-collection', 'strategy-service']) {
+      expect(env(name), name).toMatchObject({
+        COGNITO_USER_POOL_ID: persistent.cognito_user_pool_id,
+        COGNITO_CLIENT_IDS: `${persistent.cognito_user_pool_client_id},${persistent.cognito_m2m_client_id}`,
+      });
+    }
+    for (const name of ['mlflow', 'live-trading', 'dry-run-trading', 'shadow-trading']) expect(env(name), name).not.toHaveProperty('COGNITO_USER_POOL_ID');
+  });
+
   it('MLflow reads its DB credentials from Secrets Manager, never from plain environment', () => {
     const c = container('mlflow');
     expect(c.secrets).toEqual([

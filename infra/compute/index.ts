@@ -158,6 +158,9 @@ export default function main() {
     rdsEndpoint: foundation.require('rds_endpoint'),
     rdsDatabaseName: foundation.require('rds_database_name'),
     rdsSecretArn,
+    cognitoUserPoolId: persistent.require('cognito_user_pool_id'),
+    cognitoWebClientId: persistent.require('cognito_user_pool_client_id'),
+    cognitoM2mClientId: persistent.require('cognito_m2m_client_id'),
     repositoryUrls,
   };
   const services = new EcsServices('ecs-services', {

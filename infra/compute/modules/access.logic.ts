@@ -17,6 +17,11 @@ export interface WorkloadAccess {
   readonly callsMlflow?: boolean;
   /** Reads the RDS credentials (MLflow's metadata store). */
   readonly database?: boolean;
+  /**
+   * Serves API routes and checks their bearer tokens against the Cognito user pool (requireAccess
+   * in @tradai/service-runtime): gets the pool id and the accepted app client ids.
+   */
+  readonly verifiesTokens?: boolean;
 }
 
 /** Per service (DESIGN.md: Services), from what each serves. */
@@ -29,9 +34,10 @@ export const SERVICE_ACCESS: Readonly<Record<ServiceName, WorkloadAccess>> = {
     startsWorkflows: ['retraining'],
     invokes: ['rollback'],
     callsMlflow: true,
+    verifiesTokens: true,
   },
-  'data-collection': { tables: {}, buckets: { arcticdb: 'write' } },
-  'strategy-service': { tables: { config_versions: 'write', deployments: 'read' }, buckets: { configs: 'write' }, callsMlflow: true },
+  'data-collection': { tables: {}, buckets: { arcticdb: 'write' }, verifiesTokens: true },
+  'strategy-service': { tables: { config_versions: 'write', deployments: 'read' }, buckets: { configs: 'write' }, callsMlflow: true, verifiesTokens: true },
   mlflow: { tables: {}, buckets: { mlflow: 'write' }, database: true },
   'live-trading': { tables: { trading_state: 'write', deployments: 'read', config_versions: 'read' }, buckets: { configs: 'read', arcticdb: 'read' }, callsMlflow: true },
   'dry-run-trading': { tables: { trading_state: 'write', deployments: 'read', config_versions: 'read' }, buckets: { configs: 'read', arcticdb: 'read' }, callsMlflow: true },
@@ -69,6 +75,7 @@ export function mergeAccess(list: readonly WorkloadAccess[]): WorkloadAccess {
     invokes: union((a) => a.invokes),
     callsMlflow: list.some((a) => a.callsMlflow),
     database: list.some((a) => a.database),
+    verifiesTokens: list.some((a) => a.verifiesTokens),
   };
 }
 

@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { ENV, TABLE_KEYS, tableEnvName, type TableKey } from '@tradai/contracts';
+import { API_ROUTES, ENV, TABLE_KEYS, tableEnvName, type TableKey } from '@tradai/contracts';
 import { BUCKET_KEYS, SERVICES, SERVICE_NAMES, loadConfig, type BucketKey, type ServiceName } from '@tradai/infra-shared';
 import { describe, expect, it } from 'vitest';
-import { SERVICE_ACCESS, bucketEnvName } from './access.logic.js';
+import { SERVICE_ACCESS, bucketEnvName, mergeAccess } from './access.logic.js';
 import {
   DB_SECRET_KEYS,
   capacityProviderStrategy,
+  cognitoClientIds,
   containerHealthCheck,
   deploymentLimits,
   fargateServices,
@@ -28,6 +29,8 @@ const refs: ServiceEnvRefs<string> = {
   dbPort: '5432',
   dbName: 'mlflow',
   mlflowArtifactRoot: 's3://bkt-mlflow/artifacts',
+  cognitoUserPoolId: 'eu-central-1_AbC123',
+  cognitoClientIds: 'webclient,m2mclient',
 };
 const SECRET = 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:rds!db-x-AbCdEf';
 
@@ -88,6 +91,34 @@ describe('service environment', () => {
     ]);
     for (const s of SERVICE_NAMES.filter((x) => x !== 'mlflow')) expect(serviceSecrets(s, SECRET)).toEqual([]);
     expect(Object.keys(DB_SECRET_KEYS)).toEqual(['DB_USERNAME', 'DB_PASSWORD']);
+  });
+
+  it('the API services get the user pool and the accepted client ids (what requireAccess reads); no other service does', () => {
+    const verifying = SERVICE_NAMES.filter((s) => SERVICE_ACCESS[s].verifiesTokens);
+    expect(verifying.sort()).toEqual(['backend-api', 'data-collection', 'strategy-service']);
+    for (const s of verifying) {
+      expect(serviceEnvironment(s, refs), s).toMatchObject({ COGNITO_USER_POOL_ID: 'eu-central-1_AbC123', COGNITO_CLIENT_IDS: 'webclient,m2mclient' });
+    }
+    for (const s of SERVICE_NAMES.filter((x) => !verifying.includes(x))) {
+      expect(Object.keys(serviceEnvironment(s, refs)).filter((k) => k.startsWith('COGNITO_')), s).toEqual([]);
+    }
+    expect([ENV.cognitoUserPoolId, ENV.cognitoClientIds]).toEqual(['COGNITO_USER_POOL_ID', 'COGNITO_CLIENT_IDS']);
+  });
+
+  it('every service API_ROUTES sends authenticated calls to checks tokens, except MLflow (a stock image behind the gateway authorizer)', () => {
+    const targets = new Set(API_ROUTES.filter((r) => r.auth && r.target !== 'sqs:backtest' && r.target !== 'mlflow').map((r) => r.target as ServiceName));
+    expect([...targets].sort()).toEqual(SERVICE_NAMES.filter((s) => SERVICE_ACCESS[s].verifiesTokens).sort());
+  });
+
+  it('the consolidated host role sees the flag of any service it runs', () => {
+    expect(mergeAccess([SERVICE_ACCESS.mlflow, SERVICE_ACCESS['data-collection']]).verifiesTokens).toBe(true);
+    expect(mergeAccess([SERVICE_ACCESS.mlflow]).verifiesTokens).toBe(false);
+  });
+
+  it('cognitoClientIds joins the web and M2M client ids, refusing an empty or comma-bearing id', () => {
+    expect(cognitoClientIds('web', ' m2m ')).toBe('web,m2m');
+    expect(() => cognitoClientIds('', 'm2m')).toThrow('cognito client ids must be non-empty');
+    expect(() => cognitoClientIds('a,b', 'm2m')).toThrow('contain no comma');
   });
 
   it('trading services know their mode', () => {

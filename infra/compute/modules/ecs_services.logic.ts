@@ -59,6 +59,10 @@ export interface ServiceEnvRefs<V> {
   readonly dbName: V;
   /** `s3://<mlflow bucket>/artifacts` (see mlflowArtifactRoot). */
   readonly mlflowArtifactRoot: V;
+  /** persistent `cognito_user_pool_id`: whose tokens the API services accept. */
+  readonly cognitoUserPoolId: V;
+  /** `<cognito_user_pool_client_id>,<cognito_m2m_client_id>` (see cognitoClientIds). */
+  readonly cognitoClientIds: V;
 }
 
 /** Variables the service images read for their name, port and health path (libs/service-runtime serviceConfig). */
@@ -95,6 +99,10 @@ export function serviceEnvironment<V>(service: ServiceName, refs: ServiceEnvRefs
   if (a.startsWorkflows?.includes('retraining')) env[ENV.retrainingWorkflowArn] = refs.workflowArns.retraining;
   for (const f of a.invokes ?? []) env[functionEnvName(f)] = getResourceName(f, refs.env);
   if (a.callsMlflow) env[ENV.mlflowTrackingUri] = getMlflowTrackingUri(refs.env);
+  if (a.verifiesTokens) {
+    env[ENV.cognitoUserPoolId] = refs.cognitoUserPoolId;
+    env[ENV.cognitoClientIds] = refs.cognitoClientIds;
+  }
   if (a.database) {
     env['DB_HOST'] = refs.dbHost;
     env['DB_PORT'] = refs.dbPort;
@@ -148,6 +156,17 @@ export function serviceCommand(service: ServiceName): string[] | undefined {
       `exec mlflow server --host 0.0.0.0 --port ${SERVICES.mlflow.port} --static-prefix /mlflow ` +
       `--backend-store-uri "$MLFLOW_BACKEND_STORE_URI" --default-artifact-root "$MLFLOW_ARTIFACT_ROOT"`,
   ];
+}
+
+/**
+ * COGNITO_CLIENT_IDS: the web (hosted UI) client and the M2M client, whose access tokens the
+ * services accept. An empty id would make the service refuse every token of that client, so it
+ * fails the deployment instead.
+ */
+export function cognitoClientIds(webClientId: string, m2mClientId: string): string {
+  const ids = [webClientId, m2mClientId].map((id) => id.trim());
+  if (ids.some((id) => id === '' || id.includes(','))) throw new Error(`cognito client ids must be non-empty and contain no comma, got "${webClientId}", "${m2mClientId}"`);
+  return ids.join(',');
 }
 
 /** Where MLflow stores artifacts: `s3://<mlflow bucket>/artifacts`. */

@@ -19,6 +19,7 @@ import {
   capacityProviderStrategy,
   deploymentLimits,
   fargateServices,
+  cognitoClientIds,
   mlflowArtifactRoot,
   parseRdsEndpoint,
   serviceContainerDefinition,
@@ -87,6 +88,10 @@ export interface ServiceInputs {
   readonly rdsEndpoint: pulumi.Input<string>;
   readonly rdsDatabaseName: pulumi.Input<string>;
   readonly rdsSecretArn: pulumi.Input<string>;
+  /** persistent cognito_user_pool_id, cognito_user_pool_client_id, cognito_m2m_client_id */
+  readonly cognitoUserPoolId: pulumi.Input<string>;
+  readonly cognitoWebClientId: pulumi.Input<string>;
+  readonly cognitoM2mClientId: pulumi.Input<string>;
   /** persistent ecr_repository_urls */
   readonly repositoryUrls: pulumi.Input<Record<string, string>>;
 }
@@ -105,6 +110,8 @@ export function serviceEnvironmentVariables(cfg: TradaiConfig, service: ServiceN
     dbPort: endpoint.port,
     dbName: i.rdsDatabaseName,
     mlflowArtifactRoot: pulumi.output(i.bucketNames.mlflow).apply(mlflowArtifactRoot),
+    cognitoUserPoolId: i.cognitoUserPoolId,
+    cognitoClientIds: pulumi.all([i.cognitoWebClientId, i.cognitoM2mClientId]).apply(([web, m2m]) => cognitoClientIds(web, m2m)),
   });
   return new EnvironmentBuilder().addAll(record).build();
 }

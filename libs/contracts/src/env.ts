@@ -17,6 +17,10 @@ export const ENV = {
   serviceDiscoveryNamespace: 'SERVICE_DISCOVERY_NAMESPACE',
   mlflowTrackingUri: 'MLFLOW_TRACKING_URI',
   backtestQueueUrl: 'BACKTEST_QUEUE_URL',
+  /** Services that check tokens: the persistent stack's `cognito_user_pool_id`. */
+  cognitoUserPoolId: 'COGNITO_USER_POOL_ID',
+  /** Comma-separated app client ids whose access tokens are accepted (`cognito_user_pool_client_id,cognito_m2m_client_id`). */
+  cognitoClientIds: 'COGNITO_CLIENT_IDS',
 } as const;
 
 /** `workflow_state` -> `WORKFLOW_STATE_TABLE`: the variable holding that table's name. */

@@ -1,4 +1,4 @@
-import { createServiceApp, type ServiceApp } from '@tradai/service-runtime';
+import { createServiceApp, type ServiceApp, type TokenVerifier } from '@tradai/service-runtime';
 import type { DataCollectionConfig } from './config.js';
 import { registerDataRoutes, type DataRoutesDeps, type SyncJobs } from './routes.js';
 
@@ -6,6 +6,8 @@ export interface BuildAppDeps {
   readonly config: Pick<DataCollectionConfig, 'service' | 'exchange' | 'symbols' | 'timeframes' | 'syncWaitMs'>;
   readonly store: DataRoutesDeps['store'];
   readonly jobs: SyncJobs;
+  /** Checks bearer tokens on every /api/v1 route (wiring.ts builds it from config.auth; tests pass a local IdP's). */
+  readonly verify: TokenVerifier;
   /** Tests read the JSON log lines from here. */
   readonly logStream?: { write(line: string): void };
   readonly now?: () => number;
@@ -28,6 +30,7 @@ export async function buildApp(deps: BuildAppDeps): Promise<ServiceApp> {
     timeframes: deps.config.timeframes,
     store: deps.store,
     jobs: deps.jobs,
+    verify: deps.verify,
     syncWaitMs: deps.config.syncWaitMs,
     ...(deps.now ? { now: deps.now } : {}),
   });

@@ -5,10 +5,12 @@ import { pageWindow } from './ohlcv.js';
 import { symbolFromPath } from './symbols.js';
 
 const NOW = Date.UTC(2026, 11, 2, 5, 30);
+/** What compute sets from the persistent stack's Cognito outputs. */
+const AUTH = { COGNITO_USER_POOL_ID: 'eu-central-1_AbC123', COGNITO_CLIENT_IDS: 'web-client,m2m-client' };
 
 describe('dataCollectionConfig', () => {
   it('reads what the compute stack sets, with the trigger lists as defaults', () => {
-    const c = dataCollectionConfig({ SERVICE_NAME: 'data-collection', SERVICE_PORT: '8002', HEALTH_PATH: '/health', ARCTICDB_BUCKET: 'tradai-arcticdb-dev' }, () => NOW);
+    const c = dataCollectionConfig({ SERVICE_NAME: 'data-collection', SERVICE_PORT: '8002', HEALTH_PATH: '/health', ARCTICDB_BUCKET: 'tradai-arcticdb-dev', ...AUTH }, () => NOW);
     expect(c).toMatchObject({
       exchange: 'binance',
       symbols: ['BTC/USDT', 'ETH/USDT'],
@@ -17,13 +19,19 @@ describe('dataCollectionConfig', () => {
       syncSince: Date.UTC(2026, 10, 2),
       syncWaitMs: 5_000,
       service: { port: 8002, healthPath: '/health' },
+      auth: {
+        issuer: 'https://cognito-idp.eu-central-1.amazonaws.com/eu-central-1_AbC123',
+        jwksUri: 'https://cognito-idp.eu-central-1.amazonaws.com/eu-central-1_AbC123/.well-known/jwks.json',
+        clientIds: ['web-client', 'm2m-client'],
+      },
     });
     expect(c.exchangeUrl).toBeUndefined();
   });
 
   it('prefers a local folder and takes the overrides', () => {
-    const c = dataCollectionConfig({ MARKET_DATA_DIR: '/tmp/md', ARCTICDB_BUCKET: 'b', SYMBOLS: 'SOL/USDT', TIMEFRAMES: '15m', EXCHANGE_URL: 'http://127.0.0.1:9', SYNC_SINCE: '2024-01-01', SYNC_WAIT_MS: '100' });
+    const c = dataCollectionConfig({ ...AUTH, AUTH_ISSUER: 'http://127.0.0.1:9999', MARKET_DATA_DIR: '/tmp/md', ARCTICDB_BUCKET: 'b', SYMBOLS: 'SOL/USDT', TIMEFRAMES: '15m', EXCHANGE_URL: 'http://127.0.0.1:9', SYNC_SINCE: '2024-01-01', SYNC_WAIT_MS: '100' });
     expect(c).toMatchObject({ store: { kind: 'local', dir: '/tmp/md' }, symbols: ['SOL/USDT'], timeframes: ['15m'], exchangeUrl: 'http://127.0.0.1:9', syncSince: Date.UTC(2024, 0, 1), syncWaitMs: 100 });
+    expect(c.auth).toMatchObject({ issuer: 'http://127.0.0.1:9999', jwksUri: 'http://127.0.0.1:9999/.well-known/jwks.json' });
   });
 
   it.each([
@@ -34,6 +42,9 @@ describe('dataCollectionConfig', () => {
     [{ MARKET_DATA_DIR: '/d', SYNC_WAIT_MS: '20000' }, 'SYNC_WAIT_MS'],
     [{ MARKET_DATA_DIR: '/d', EXCHANGE_URL: 'not a url' }, 'EXCHANGE_URL'],
     [{ MARKET_DATA_DIR: '/d', SERVICE_PORT: 'eighty' }, 'SERVICE_PORT'],
+    [{ MARKET_DATA_DIR: '/d', COGNITO_CLIENT_IDS: 'web' }, 'COGNITO_USER_POOL_ID'],
+    [{ MARKET_DATA_DIR: '/d', COGNITO_USER_POOL_ID: 'eu-central-1_AbC123' }, 'COGNITO_CLIENT_IDS'],
+    [{ MARKET_DATA_DIR: '/d', ...AUTH, COGNITO_USER_POOL_ID: 'AbC123' }, 'COGNITO_USER_POOL_ID'],
   ])('rejects %o naming %s', (env, variable) => {
     let err: unknown;
     try {

@@ -1,12 +1,12 @@
 import { LAMBDA_ACCESS } from '@tradai/contracts';
 import { EnvError, listSetting, numberSetting, TIMEFRAMES } from '@tradai/domain';
 import { isTimeframe, type Timeframe } from '@tradai/market-data';
-import { serviceConfig, type ServiceConfig } from '@tradai/service-runtime';
+import { authConfig, serviceConfig, type AuthConfig, type ServiceConfig } from '@tradai/service-runtime';
 import { parseSymbol } from './symbols.js';
 
 type Source = Readonly<Record<string, string | undefined>>;
 
-/** Variables this service reads besides the runtime's (SERVICE_PORT, HEALTH_PATH, LOG_LEVEL, ...). */
+/** Variables this service reads besides the runtime's (SERVICE_PORT, HEALTH_PATH, LOG_LEVEL, ...) and the token ones (AUTH_ENV). */
 export const DATA_ENV = {
   exchange: 'EXCHANGE_ID',
   symbols: 'SYMBOLS',
@@ -35,6 +35,8 @@ export type StoreLocation = { readonly kind: 'local'; readonly dir: string } | {
 
 export interface DataCollectionConfig {
   readonly service: ServiceConfig;
+  /** Whose tokens the /api/v1 routes accept (the CLI needs none: it calls the sync code directly). */
+  readonly auth: AuthConfig;
   readonly exchange: string;
   readonly symbols: readonly string[];
   readonly timeframes: readonly Timeframe[];
@@ -72,15 +74,19 @@ export function dataCollectionConfig(source: Source = process.env, now: () => nu
   const exchangeUrl = source[DATA_ENV.exchangeUrl]?.trim();
   if (exchangeUrl && !URL.canParse(exchangeUrl)) throw new EnvError(`${DATA_ENV.exchangeUrl} must be a URL, got "${exchangeUrl}"`, [DATA_ENV.exchangeUrl]);
   const since = source[DATA_ENV.syncSince]?.trim();
+  const syncSince = since ? isoToMs(since, DATA_ENV.syncSince) : Math.floor(now() / DAY_MS) * DAY_MS - 30 * DAY_MS;
+  const syncWaitMs = source[DATA_ENV.syncWaitMs]?.trim() ? numberSetting(source, DATA_ENV.syncWaitMs, { min: 0, max: 9_000, integer: true }) : 5_000;
+  const auth = authConfig(source);
   return {
     service,
+    auth,
     exchange: source[DATA_ENV.exchange]?.trim() || 'binance',
     symbols,
     timeframes: timeframes as Timeframe[],
     store: dir ? { kind: 'local', dir } : { kind: 's3', bucket: bucket! },
     ...(exchangeUrl ? { exchangeUrl } : {}),
-    syncSince: since ? isoToMs(since, DATA_ENV.syncSince) : Math.floor(now() / DAY_MS) * DAY_MS - 30 * DAY_MS,
-    syncWaitMs: source[DATA_ENV.syncWaitMs]?.trim() ? numberSetting(source, DATA_ENV.syncWaitMs, { min: 0, max: 9_000, integer: true }) : 5_000,
+    syncSince,
+    syncWaitMs,
   };
 }
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeExchange, type FakeExchange } from '@tradai/testing-tools';
-import type { RunningService } from '@tradai/service-runtime';
+import { startLocalIdp, type LocalIdp, type RunningService } from '@tradai/service-runtime';
 import { EnvError } from '@tradai/domain';
 import { startFauxqs } from '@tradai/domain/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,12 +17,15 @@ let now = T0 + 48 * H + 30 * 60_000; // 48 closed hourly candles, the 49th still
 let fake: FakeExchange;
 let running: RunningService;
 let dir: string;
+let idp: LocalIdp;
+/** Headers of a trader's request (the real verifier, built by the wiring from AUTH_ISSUER). */
+const authed = (extra: Record<string, string> = {}) => ({ authorization: `Bearer ${idp.userToken(['trader'])}`, ...extra });
 
 beforeAll(async () => {
-  fake = await startFakeExchange({ symbols: ['BTC/USDT', 'ETH/USDT'], now, listedAt: Date.UTC(2023, 0, 1) });
+  [fake, idp] = await Promise.all([startFakeExchange({ symbols: ['BTC/USDT', 'ETH/USDT'], now, listedAt: Date.UTC(2023, 0, 1) }), startLocalIdp()]);
   dir = mkdtempSync(join(tmpdir(), 'data-collection-e2e-'));
   const config = dataCollectionConfig(
-    { MARKET_DATA_DIR: dir, EXCHANGE_URL: fake.url, SERVICE_PORT: '0', SERVICE_HOST: '127.0.0.1', LOG_LEVEL: 'silent', SYMBOLS: 'BTC/USDT,ETH/USDT', TIMEFRAMES: '1h', SYNC_SINCE: '2024-01-01' },
+    { ...idp.env, MARKET_DATA_DIR: dir, EXCHANGE_URL: fake.url, SERVICE_PORT: '0', SERVICE_HOST: '127.0.0.1', LOG_LEVEL: 'silent', SYMBOLS: 'BTC/USDT,ETH/USDT', TIMEFRAMES: '1h', SYNC_SINCE: '2024-01-01' },
     () => now,
   );
   ({ running } = await startDataCollection(config, { now: () => now }));
@@ -30,7 +33,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await running?.stop();
-  await fake?.stop();
+  await Promise.all([fake?.stop(), idp?.stop()]);
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -44,12 +47,12 @@ const json = async (res: Response): Promise<any> => res.json();
 
 /** POST /sync as the trigger does, then poll the job until it has finished. */
 async function sync(body: unknown): Promise<JobBody> {
-  const res = await fetch(`${running.url}/api/v1/data/sync`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${running.url}/api/v1/data/sync`, { method: 'POST', headers: authed({ 'content-type': 'application/json' }), body: JSON.stringify(body) });
   expect([200, 202]).toContain(res.status);
   let job: JobBody = await json(res);
   await expect
     .poll(async () => {
-      job = await json(await fetch(`${running.url}${job.statusUrl}`));
+      job = await json(await fetch(`${running.url}${job.statusUrl}`, { headers: authed() }));
       return job.status;
     }, { timeout: 15_000 })
     .toMatch(/succeeded|failed/);
@@ -65,7 +68,7 @@ describe('data-collection end to end (127.0.0.1: service + fake exchange + local
       ['ETH/USDT', 'ok', 48],
     ]);
 
-    const body = await json(await fetch(`${running.url}/api/v1/data/ohlcv/BTC-USDT?timeframe=1h&limit=5000`));
+    const body = await json(await fetch(`${running.url}/api/v1/data/ohlcv/BTC-USDT?timeframe=1h&limit=5000`, { headers: authed() }));
     expect(body.count).toBe(48);
     expect(body.next).toBeNull();
     for (const i of [0, 17, 47]) {
@@ -80,7 +83,7 @@ describe('data-collection end to end (127.0.0.1: service + fake exchange + local
       ]);
     }
 
-    const symbols = await json(await fetch(`${running.url}/api/v1/data/symbols`));
+    const symbols = await json(await fetch(`${running.url}/api/v1/data/symbols`, { headers: authed() }));
     expect(symbols.series).toContainEqual({ symbol: 'ETH/USDT', timeframe: '1h', stored: { first: '2024-01-01T00:00:00.000Z', last: '2024-01-02T23:00:00.000Z', count: 48 } });
   });
 
@@ -93,6 +96,21 @@ describe('data-collection end to end (127.0.0.1: service + fake exchange + local
     const klines = fake.requestsTo('/api/v3/klines');
     expect(klines).toHaveLength(1);
     expect(Number(klines[0]!.query.startTime)).toBe(T0 + 48 * H);
+  });
+
+  it('checks tokens with the verifier the wiring built from the environment; the probe stays public', async () => {
+    fake.clearRequests();
+    const anonymous = await fetch(`${running.url}/api/v1/data/sync`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ symbols: ['BTC/USDT'], timeframes: ['1h'] }) });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    const viewer = await fetch(`${running.url}/api/v1/data/sync`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${idp.userToken(['viewer'])}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ symbols: ['BTC/USDT'], timeframes: ['1h'] }),
+    });
+    expect(viewer.status).toBe(403);
+    expect(fake.requestsTo('/api/v3/klines')).toEqual([]);
+    expect((await fetch(`${running.url}/health`)).status).toBe(200);
   });
 
   it('reports an unknown symbol as a failed series and still syncs the others', async () => {

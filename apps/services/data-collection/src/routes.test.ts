@@ -1,7 +1,7 @@
-import { API_ROUTES } from '@tradai/contracts';
+import { API_ROUTES, API_SCOPES } from '@tradai/contracts';
 import { TIMEFRAME_MS, type CandleColumns, type SeriesKey, type TimeRange } from '@tradai/market-data';
-import { logCapture, OPENAPI_PATH, serviceConfig, type ServiceApp } from '@tradai/service-runtime';
-import { afterEach, describe, expect, it } from 'vitest';
+import { createTokenVerifier, logCapture, OPENAPI_PATH, serviceConfig, startLocalIdp, type LocalIdp, type ServiceApp, type TokenVerifier } from '@tradai/service-runtime';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from './app.js';
 import { createSyncJobs, type ReadStore, type SeriesSyncResult, type SyncRequest } from './sync.js';
 
@@ -52,11 +52,29 @@ function gatedRunner() {
   };
 }
 
+let idp: LocalIdp;
+let verify: TokenVerifier;
+beforeAll(async () => {
+  idp = await startLocalIdp();
+  verify = createTokenVerifier(idp.config);
+});
+afterAll(async () => idp?.stop());
+
 let app: ServiceApp | undefined;
 afterEach(async () => {
   await app?.close();
   app = undefined;
 });
+
+const bearer = (token: string) => `Bearer ${token}`;
+const viewer = () => bearer(idp.userToken(['viewer']));
+const trader = () => bearer(idp.userToken(['trader']));
+
+/** `app.inject` with `auth` as the Authorization header: a trader's token unless given, none when ''. */
+function call(a: ServiceApp, opts: string | { method?: 'GET' | 'POST'; url: string; payload?: object }, auth: string = trader()) {
+  const o = typeof opts === 'string' ? { url: opts } : opts;
+  return a.inject({ ...o, headers: auth ? { authorization: auth } : {} });
+}
 
 async function start(opts: { syncWaitMs?: number; released?: boolean } = {}) {
   const store = memoryStore({ 'BTC/USDT 1h': { first: T0, count: 48 } });
@@ -69,6 +87,7 @@ async function start(opts: { syncWaitMs?: number; released?: boolean } = {}) {
     config: { service: serviceConfig('data-collection', {}), exchange: 'binance', symbols: ['BTC/USDT', 'ETH/USDT'], timeframes: ['1h', '1d'], syncWaitMs: opts.syncWaitMs ?? 200 },
     store,
     jobs,
+    verify,
     logStream: logs.stream,
     now: () => T0 + 1000 * H,
   });
@@ -78,7 +97,7 @@ async function start(opts: { syncWaitMs?: number; released?: boolean } = {}) {
 describe('GET /api/v1/data/symbols', () => {
   it('lists each configured symbol x timeframe with its stored range', async () => {
     const { app, logs } = await start();
-    const res = await app.inject('/api/v1/data/symbols');
+    const res = await call(app, '/api/v1/data/symbols');
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({
       exchange: 'binance',
@@ -96,7 +115,7 @@ describe('GET /api/v1/data/symbols', () => {
 describe('POST /api/v1/data/sync', () => {
   it('answers 200 with the results when the sync finishes within the budget', async () => {
     const { app, gated } = await start({ released: true });
-    const res = await app.inject({ method: 'POST', url: '/api/v1/data/sync', payload: { symbols: ['BTC/USDT'], timeframes: ['1h'] } });
+    const res = await call(app, { method: 'POST', url: '/api/v1/data/sync', payload: { symbols: ['BTC/USDT'], timeframes: ['1h'] } });
     expect(res.statusCode).toBe(200);
     expect(gated.requests).toEqual([{ symbols: ['BTC/USDT'], timeframes: ['1h'] }]);
     expect(res.json()).toMatchObject({
@@ -109,28 +128,28 @@ describe('POST /api/v1/data/sync', () => {
 
   it('answers 202 with a job to poll when the sync outlasts the budget, and the job finishes later', async () => {
     const { app, gated } = await start({ syncWaitMs: 10 });
-    const res = await app.inject({ method: 'POST', url: '/api/v1/data/sync', payload: { symbols: ['BTC/USDT', 'NOPE/USDT'], timeframes: ['1h'] } });
+    const res = await call(app, { method: 'POST', url: '/api/v1/data/sync', payload: { symbols: ['BTC/USDT', 'NOPE/USDT'], timeframes: ['1h'] } });
     expect(res.statusCode).toBe(202);
     expect(res.headers.location).toBe('/api/v1/data/sync/job-1');
     expect(res.json()).toMatchObject({ jobId: 'job-1', status: 'running' });
-    expect((await app.inject('/api/v1/data/sync/job-1')).json()).toMatchObject({ status: 'running' });
+    expect((await call(app, '/api/v1/data/sync/job-1')).json()).toMatchObject({ status: 'running' });
 
     gated.release();
-    await expect.poll(async () => (await app.inject('/api/v1/data/sync/job-1')).json().status).toBe('failed');
-    const done = (await app.inject('/api/v1/data/sync/job-1')).json();
+    await expect.poll(async () => (await call(app, '/api/v1/data/sync/job-1')).json().status).toBe('failed');
+    const done = (await call(app, '/api/v1/data/sync/job-1')).json();
     expect(done.results.map((r: { symbol: string; status: string }) => `${r.symbol}:${r.status}`)).toEqual(['BTC/USDT:ok', 'NOPE/USDT:failed']);
     expect(done.results[1].error).toContain('unknown symbol');
   });
 
   it('queues a second sync behind the running one', async () => {
     const { app, gated } = await start({ syncWaitMs: 10 });
-    await app.inject({ method: 'POST', url: '/api/v1/data/sync', payload: { symbols: ['BTC/USDT'], timeframes: ['1h'] } });
-    const second = await app.inject({ method: 'POST', url: '/api/v1/data/sync', payload: { symbols: ['ETH/USDT'], timeframes: ['1d'] } });
+    await call(app, { method: 'POST', url: '/api/v1/data/sync', payload: { symbols: ['BTC/USDT'], timeframes: ['1h'] } });
+    const second = await call(app, { method: 'POST', url: '/api/v1/data/sync', payload: { symbols: ['ETH/USDT'], timeframes: ['1d'] } });
     expect(second.statusCode).toBe(202);
     expect(second.json()).toMatchObject({ jobId: 'job-2', status: 'queued' });
     expect(gated.requests).toHaveLength(1);
     gated.release();
-    await expect.poll(async () => (await app.inject('/api/v1/data/sync/job-2')).json().status).toBe('succeeded');
+    await expect.poll(async () => (await call(app, '/api/v1/data/sync/job-2')).json().status).toBe('succeeded');
   });
 
   it.each([
@@ -141,7 +160,7 @@ describe('POST /api/v1/data/sync', () => {
     [{ symbols: ['BTC/USDT'] }, 'body.timeframes'],
   ])('rejects %o with 400 naming %s, and starts nothing', async (payload, path) => {
     const { app, gated } = await start();
-    const res = await app.inject({ method: 'POST', url: '/api/v1/data/sync', payload });
+    const res = await call(app, { method: 'POST', url: '/api/v1/data/sync', payload });
     expect(res.statusCode).toBe(400);
     expect(res.json().errors.map((e: { path: string }) => e.path)).toContain(path);
     expect(gated.requests).toEqual([]);
@@ -149,15 +168,15 @@ describe('POST /api/v1/data/sync', () => {
 
   it('answers 404 as a problem for an unknown job', async () => {
     const { app } = await start();
-    const res = await app.inject('/api/v1/data/sync/nope');
+    const res = await call(app, '/api/v1/data/sync/nope');
     expect(res.statusCode).toBe(404);
     expect(res.json()).toMatchObject({ status: 404, detail: expect.stringContaining('sync job nope not found') });
   });
 
   it('aborts a running sync on shutdown, so close does not wait for the exchange', async () => {
     const started = await start({ syncWaitMs: 10 });
-    await started.app.inject({ method: 'POST', url: '/api/v1/data/sync', payload: { symbols: ['BTC/USDT'], timeframes: ['1h'] } });
-    await started.app.inject({ method: 'POST', url: '/api/v1/data/sync', payload: { symbols: ['ETH/USDT'], timeframes: ['1h'] } });
+    await call(started.app, { method: 'POST', url: '/api/v1/data/sync', payload: { symbols: ['BTC/USDT'], timeframes: ['1h'] } });
+    await call(started.app, { method: 'POST', url: '/api/v1/data/sync', payload: { symbols: ['ETH/USDT'], timeframes: ['1h'] } });
     await started.app.close();
     app = undefined;
     expect(started.jobs.get('job-1')).toMatchObject({ status: 'failed', error: 'aborted' });
@@ -170,7 +189,7 @@ describe('GET /api/v1/data/ohlcv/{symbol}', () => {
   it('accepts BTC-USDT and BTC%2FUSDT and returns columns', async () => {
     const { app } = await start();
     for (const path of ['BTC-USDT', 'BTC%2FUSDT', 'btc-usdt']) {
-      const res = await app.inject(`/api/v1/data/ohlcv/${path}?timeframe=1h&start=2024-01-01T10:00:00Z&end=2024-01-01T13:00:00Z`);
+      const res = await call(app, `/api/v1/data/ohlcv/${path}?timeframe=1h&start=2024-01-01T10:00:00Z&end=2024-01-01T13:00:00Z`);
       expect(res.statusCode).toBe(200);
       expect(res.json()).toEqual({
         exchange: 'binance',
@@ -189,7 +208,7 @@ describe('GET /api/v1/data/ohlcv/{symbol}', () => {
     let url: string | null = '/api/v1/data/ohlcv/BTC-USDT?timeframe=1h&limit=20';
     let pages = 0;
     while (url) {
-      const body: { candles: { close: number[] }; next: string | null } = (await app.inject(url)).json();
+      const body: { candles: { close: number[] }; next: string | null } = (await call(app, url)).json();
       seen.push(...body.candles.close);
       pages++;
       url = body.next ? `/api/v1/data/ohlcv/BTC-USDT?timeframe=1h&limit=20&start=${body.next}` : null;
@@ -201,7 +220,7 @@ describe('GET /api/v1/data/ohlcv/{symbol}', () => {
   it('names the bad field: symbol, timeframe, start, limit, end before start', async () => {
     const { app } = await start();
     const problem = async (url: string) => {
-      const res = await app.inject(url);
+      const res = await call(app, url);
       expect(res.statusCode).toBe(400);
       return res.json();
     };
@@ -214,9 +233,94 @@ describe('GET /api/v1/data/ohlcv/{symbol}', () => {
 
   it('answers 404 when nothing is stored for the series', async () => {
     const { app } = await start();
-    const res = await app.inject('/api/v1/data/ohlcv/ETH-USDT?timeframe=1h');
+    const res = await call(app, '/api/v1/data/ohlcv/ETH-USDT?timeframe=1h');
     expect(res.statusCode).toBe(404);
     expect(res.json().detail).toBe('no 1h candles stored for binance ETH/USDT');
+  });
+});
+
+describe('token check (API_ROUTES access rows)', () => {
+  const ROUTES = [
+    { method: 'GET', url: '/api/v1/data/symbols' },
+    { method: 'POST', url: '/api/v1/data/sync', payload: { symbols: ['BTC/USDT'], timeframes: ['1h'] } },
+    { method: 'GET', url: '/api/v1/data/sync/job-1' },
+    { method: 'GET', url: '/api/v1/data/ohlcv/BTC-USDT?timeframe=1h' },
+  ] as const;
+  const problem = (res: { statusCode: number; headers: Record<string, unknown>; json(): unknown }) => ({
+    status: res.statusCode,
+    type: res.headers['content-type'],
+    body: res.json() as { status: number; detail: string },
+  });
+
+  it.each(ROUTES)('$method $url without a token: 401 problem with WWW-Authenticate, nothing runs', async (route) => {
+    const { app, gated, store } = await start({ released: true });
+    const res = await call(app, route, '');
+    expect(problem(res)).toMatchObject({ status: 401, type: expect.stringMatching(/application\/problem\+json/), body: { status: 401, detail: expect.stringContaining('missing bearer token') } });
+    expect(res.headers['www-authenticate']).toBe('Bearer');
+    expect(gated.requests).toEqual([]);
+    expect(store.reads).toEqual([]);
+  });
+
+  it('checks the token before the body: no token and a bad body is 401, not 400', async () => {
+    const { app } = await start();
+    const res = await call(app, { method: 'POST', url: '/api/v1/data/sync', payload: { symbols: 'nope' } }, '');
+    expect(res.statusCode).toBe(401);
+  });
+
+  it('answers 401 for a bad token: garbage, another issuer, expired, an ID token', async () => {
+    const other = await startLocalIdp();
+    try {
+      const { app } = await start();
+      const now = Math.floor(Date.now() / 1000);
+      for (const auth of [
+        'Bearer not.a.jwt',
+        bearer(other.userToken(['admin'])),
+        bearer(idp.userToken(['admin'], { exp: now - 600, iat: now - 4200 })),
+        bearer(idp.userToken(['admin'], { token_use: 'id' })),
+      ]) {
+        const res = await call(app, '/api/v1/data/symbols', auth);
+        expect(problem(res)).toMatchObject({ status: 401, type: expect.stringMatching(/application\/problem\+json/), body: { status: 401 } });
+        expect(res.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
+      }
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it('answers 403 to a viewer on POST /sync and starts nothing', async () => {
+    const { app, gated } = await start({ released: true });
+    const res = await call(app, { method: 'POST', url: '/api/v1/data/sync', payload: { symbols: ['BTC/USDT'], timeframes: ['1h'] } }, viewer());
+    expect(problem(res)).toMatchObject({ status: 403, type: expect.stringMatching(/application\/problem\+json/), body: { detail: 'forbidden: the user must be in one of the groups trader, admin' } });
+    expect(gated.requests).toEqual([]);
+  });
+
+  it.each(ROUTES)('$method $url: 403 for an M2M token even with every API scope (the matrix gives data routes none)', async (route) => {
+    const { app, gated } = await start({ released: true });
+    const res = await call(app, route, bearer(idp.m2mToken([...API_SCOPES])));
+    expect(problem(res)).toMatchObject({ status: 403, body: { detail: 'forbidden: this route is for users, not client-credentials tokens' } });
+    expect(gated.requests).toEqual([]);
+  });
+
+  it('answers 403 to a user in no group', async () => {
+    const { app } = await start();
+    expect((await call(app, '/api/v1/data/symbols', bearer(idp.userToken([])))).statusCode).toBe(403);
+  });
+
+  it('lets readers read and traders/admins sync', async () => {
+    const { app } = await start({ released: true });
+    for (const group of ['viewer', 'trader', 'admin']) {
+      expect((await call(app, '/api/v1/data/symbols', bearer(idp.userToken([group])))).statusCode).toBe(200);
+      expect((await call(app, '/api/v1/data/ohlcv/BTC-USDT?timeframe=1h', bearer(idp.userToken([group])))).statusCode).toBe(200);
+    }
+    const synced = await call(app, { method: 'POST', url: '/api/v1/data/sync', payload: { symbols: ['BTC/USDT'], timeframes: ['1h'] } }, bearer(idp.userToken(['admin'])));
+    expect(synced.statusCode).toBe(200);
+    expect((await call(app, '/api/v1/data/sync/job-1', viewer())).json()).toMatchObject({ jobId: 'job-1', status: 'succeeded' });
+  });
+
+  it('keeps the probe and the OpenAPI document public', async () => {
+    const { app } = await start();
+    expect((await app.inject('/health')).statusCode).toBe(200);
+    expect((await app.inject(OPENAPI_PATH)).statusCode).toBe(200);
   });
 });
 
@@ -238,7 +342,7 @@ describe('OpenAPI document', () => {
     expect(Object.keys(doc.paths).sort()).toEqual(['/api/v1/data/ohlcv/{symbol}', '/api/v1/data/symbols', '/api/v1/data/sync', '/api/v1/data/sync/{jobId}', '/health']);
     const sync = doc.paths['/api/v1/data/sync'].post;
     expect(sync.requestBody.content['application/json'].schema.required).toEqual(['symbols', 'timeframes']);
-    expect(Object.keys(sync.responses)).toEqual(expect.arrayContaining(['200', '202', '400']));
+    expect(Object.keys(sync.responses)).toEqual(expect.arrayContaining(['200', '202', '400', '401', '403']));
     const ohlcv = doc.paths['/api/v1/data/ohlcv/{symbol}'].get;
     expect(ohlcv.parameters.map((p: { in: string; name: string }) => `${p.in}:${p.name}`).sort()).toEqual(['path:symbol', 'query:end', 'query:limit', 'query:start', 'query:timeframe']);
   });

@@ -1,6 +1,6 @@
 import { NotFoundError, ValidationError } from '@tradai/domain';
 import type { Timeframe } from '@tradai/market-data';
-import { problemResponses, type ServiceApp } from '@tradai/service-runtime';
+import { accessFor, problemResponses, requireAccess, type ServiceApp, type TokenVerifier } from '@tradai/service-runtime';
 import type * as z from 'zod/mini';
 import type { Job, JobQueue } from './jobs.js';
 import { DEFAULT_OHLCV_LIMIT, pageWindow } from './ohlcv.js';
@@ -16,6 +16,15 @@ export const DATA_ROUTES = {
   ohlcv: '/api/v1/data/ohlcv/:symbol',
 } as const;
 
+/** `/api/v1/data/sync/:jobId` -> `/api/v1/data/sync/{jobId}`: the API_ROUTES (gateway) form. */
+export const gatewayPath = (fastifyPath: string) => fastifyPath.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+
+/** The hook enforcing the API_ROUTES access row of `method path`; throws at start-up for a route the table lacks. */
+const guard = (verify: TokenVerifier, method: 'GET' | 'POST', path: string) => requireAccess(verify, accessFor(method, gatewayPath(path)));
+
+/** Answers of the token check, declared on every guarded route (503: signing keys unreachable). */
+const AUTH_PROBLEMS = [401, 403, 503] as const;
+
 export type SyncJobs = JobQueue<SyncRequest, SeriesSyncResult[]>;
 
 export interface DataRoutesDeps {
@@ -24,6 +33,8 @@ export interface DataRoutesDeps {
   readonly timeframes: readonly Timeframe[];
   readonly store: ReadStore;
   readonly jobs: SyncJobs;
+  /** Checks the caller's token (createTokenVerifier in @tradai/service-runtime). */
+  readonly verify: TokenVerifier;
   /** How long POST /sync waits for the job before answering 202. */
   readonly syncWaitMs: number;
   readonly now?: () => number;
@@ -58,13 +69,19 @@ function jobView(job: Job<SyncRequest, SeriesSyncResult[]>): z.infer<typeof Sync
   };
 }
 
-/** The data routes (API_ROUTES: GET symbols, POST sync, GET ohlcv/{symbol}) and the sync job status. */
+/**
+ * The data routes (API_ROUTES: GET symbols, POST sync, GET ohlcv/{symbol}) and the sync job status.
+ * Each checks its API_ROUTES access row in `onRequest`, before the body is parsed or validated.
+ */
 export function registerDataRoutes(app: ServiceApp, deps: DataRoutesDeps): void {
   const now = deps.now ?? Date.now;
 
   app.get(
     DATA_ROUTES.symbols,
-    { schema: { summary: 'Configured symbols and timeframes with their stored ranges', tags: ['data'], response: { 200: SymbolsResponse } } },
+    {
+      onRequest: guard(deps.verify, 'GET', DATA_ROUTES.symbols),
+      schema: { summary: 'Configured symbols and timeframes with their stored ranges', tags: ['data'], response: { 200: SymbolsResponse, ...problemResponses(...AUTH_PROBLEMS) } },
+    },
     async () => {
       const pairs = deps.symbols.flatMap((symbol) => deps.timeframes.map((timeframe) => ({ symbol, timeframe })));
       const series = await Promise.all(
@@ -80,12 +97,13 @@ export function registerDataRoutes(app: ServiceApp, deps: DataRoutesDeps): void 
   app.post(
     DATA_ROUTES.sync,
     {
+      onRequest: guard(deps.verify, 'POST', DATA_ROUTES.sync),
       schema: {
         summary: 'Sync candles from the exchange, incrementally from the last stored candle',
         description: `Answers 200 with the results when the sync finishes within ${deps.syncWaitMs} ms, else 202 with the job to poll.`,
         tags: ['data'],
         body: SyncBody,
-        response: { 200: SyncJob, 202: SyncJob, ...problemResponses(400) },
+        response: { 200: SyncJob, 202: SyncJob, ...problemResponses(400, ...AUTH_PROBLEMS) },
       },
     },
     async (req, reply) => {
@@ -100,7 +118,10 @@ export function registerDataRoutes(app: ServiceApp, deps: DataRoutesDeps): void 
 
   app.get(
     DATA_ROUTES.syncJob,
-    { schema: { summary: 'Status of a sync job', tags: ['data'], params: JobParams, response: { 200: SyncJob, ...problemResponses(404) } } },
+    {
+      onRequest: guard(deps.verify, 'GET', DATA_ROUTES.syncJob),
+      schema: { summary: 'Status of a sync job', tags: ['data'], params: JobParams, response: { 200: SyncJob, ...problemResponses(404, ...AUTH_PROBLEMS) } },
+    },
     async (req) => {
       const job = deps.jobs.get(req.params.jobId);
       if (!job) throw new NotFoundError(`sync job ${req.params.jobId} not found (jobs live in memory until the service restarts)`);
@@ -111,13 +132,14 @@ export function registerDataRoutes(app: ServiceApp, deps: DataRoutesDeps): void 
   app.get(
     DATA_ROUTES.ohlcv,
     {
+      onRequest: guard(deps.verify, 'GET', DATA_ROUTES.ohlcv),
       schema: {
         summary: 'Stored candles of one symbol, paged',
         description: 'Symbol as BTC-USDT or URL-encoded BTC%2FUSDT. A page holds at most `limit` candles; pass `next` as `start` for the following page.',
         tags: ['data'],
         params: OhlcvParams,
         querystring: OhlcvQuery,
-        response: { 200: OhlcvResponse, ...problemResponses(400, 404) },
+        response: { 200: OhlcvResponse, ...problemResponses(400, 404, ...AUTH_PROBLEMS) },
       },
     },
     async (req) => {

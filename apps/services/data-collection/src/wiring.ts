@@ -1,7 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createS3Client, EnvError, ValidationError } from '@tradai/domain';
 import { createCandleStore, createCcxtSource, localBlobs, s3Blobs, type CandleSource, type CandleStore } from '@tradai/market-data';
-import { runService, type RunningService, type ServiceApp } from '@tradai/service-runtime';
+import { createTokenVerifier, runService, type RunningService, type ServiceApp } from '@tradai/service-runtime';
 import { buildApp } from './app.js';
 import { DATA_ENV, type DataCollectionConfig, type StoreLocation } from './config.js';
 import { marketDataSync } from './market-sync.js';
@@ -37,12 +37,16 @@ export interface StartOptions {
   readonly logStream?: { write(line: string): void };
 }
 
-/** Wires the real store, exchange and sync into the app and listens (main.ts; the end-to-end test). */
+/**
+ * Wires the real store, exchange, sync and token verifier (config.auth: the user pool, or a local
+ * issuer) into the app and listens (main.ts; the end-to-end test).
+ */
 export async function startDataCollection(config: DataCollectionConfig, opts: StartOptions = {}): Promise<{ app: ServiceApp; running: RunningService }> {
   const store = openStore(config.store);
   const source = opts.source ?? openSource(config.exchange, config.exchangeUrl, opts.now);
   const jobs = createSyncJobs(marketDataSync({ store, source, since: config.syncSince, ...(opts.now ? { now: opts.now } : {}) }));
-  const app = await buildApp({ config, store, jobs, ...(opts.now ? { now: opts.now } : {}), ...(opts.logStream ? { logStream: opts.logStream } : {}) });
+  const verify = createTokenVerifier(config.auth);
+  const app = await buildApp({ config, store, jobs, verify, ...(opts.now ? { now: opts.now } : {}), ...(opts.logStream ? { logStream: opts.logStream } : {}) });
   app.addHook('onClose', async () => source.close?.());
   const running = await runService(app, config.service);
   app.log.info({ url: running.url, exchange: config.exchange, store: config.store, symbols: config.symbols, timeframes: config.timeframes }, 'data-collection listening');

@@ -1,3 +1,4 @@
+import { ENV } from '@tradai/contracts';
 import { EnvError, listSetting } from '@tradai/domain';
 
 type Source = Readonly<Record<string, string | undefined>>;
@@ -5,13 +6,14 @@ type Source = Readonly<Record<string, string | undefined>>;
 /**
  * Variables a service that checks tokens reads. Compute sets COGNITO_USER_POOL_ID and
  * COGNITO_CLIENT_IDS from the persistent stack's `cognito_user_pool_id`,
- * `cognito_user_pool_client_id` and `cognito_m2m_client_id`; AUTH_ISSUER / AUTH_JWKS_URI replace
- * the pool for a local identity provider (tests, `platform:serve`).
+ * `cognito_user_pool_client_id` and `cognito_m2m_client_id`, so those two names live in the
+ * contracts' ENV (compute may not import this lib); AUTH_ISSUER / AUTH_JWKS_URI replace the pool
+ * for a local identity provider (tests, `platform:serve`).
  */
 export const AUTH_ENV = {
-  userPoolId: 'COGNITO_USER_POOL_ID',
+  userPoolId: ENV.cognitoUserPoolId,
   /** Comma-separated app client ids whose access tokens are accepted (web, M2M). */
-  clientIds: 'COGNITO_CLIENT_IDS',
+  clientIds: ENV.cognitoClientIds,
   issuer: 'AUTH_ISSUER',
   jwksUri: 'AUTH_JWKS_URI',
 } as const;
