@@ -1,5 +1,6 @@
 import type { ParameterSpec, ParameterValue } from '@tradai/domain';
 import type { CandleColumns, Timeframe } from '@tradai/market-data';
+import type { BacktestConfig } from './engine/types.js';
 
 /**
  * The strategy interface. One object, two callers: the backtest engine (a whole window of candles
@@ -23,6 +24,11 @@ export interface Strategy<P extends Record<string, ParameterValue> = Record<stri
    * `model` is the trained model for model-based strategies (see `Trainable`), else undefined.
    */
   signals(candles: CandleColumns, params: P, model?: unknown): Int8Array;
+  /**
+   * How orders are managed for these parameters (stop-loss, take-profit, minimal ROI), on top of the
+   * run's defaults: part of the strategy, so the task, the local CLI and the trading engine apply the same.
+   */
+  engine?(params: P): Partial<BacktestConfig>;
 }
 
 /**

@@ -33,12 +33,11 @@ export function strategyContainer(platform: LocalPlatform): StrategyContainer {
     const name = /\/tradai\/strategy-([a-z0-9_-]+)[@:]/.exec(image)?.[1];
     const load = name ? STRATEGY_IMAGES[name as StrategyImageName] : undefined;
     if (!load) throw new ContainerExit(255, `CannotPullContainerError: ${image} is not a strategy image of this repository`);
-    const { default: strategy, engine } = await load();
+    const { default: strategy } = await load();
     const stderr: string[] = [];
     const trackingUri = env[ENV.mlflowTrackingUri] ?? '';
     const code = await main(strategy, {
       env,
-      engine,
       log: () => undefined,
       stderr: (line) => stderr.push(line),
       // Only the container listens for its signals (the test process's own stay untouched).

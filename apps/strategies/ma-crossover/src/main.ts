@@ -1,5 +1,5 @@
 /** The strategy image's command: the task entrypoint (MODE=backtest) for ma-crossover. */
 import { main } from '@tradai/strategy-sdk';
-import { engine, maCrossover } from './strategy.js';
+import { maCrossover } from './strategy.js';
 
-process.exitCode = await main(maCrossover, { engine });
+process.exitCode = await main(maCrossover);

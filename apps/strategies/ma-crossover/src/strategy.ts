@@ -38,6 +38,7 @@ export const maCrossover: Strategy<MaCrossoverParams> = {
     }
     return out;
   },
+  engine,
 };
 
 /** Engine settings from the parameters: the stop-loss (0 = none). */

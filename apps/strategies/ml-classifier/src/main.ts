@@ -1,5 +1,5 @@
 /** The strategy image's command: the task entrypoint (MODE=backtest | train) for ml-classifier. */
 import { main } from '@tradai/strategy-sdk';
-import { engine, mlClassifier } from './strategy.js';
+import { mlClassifier } from './strategy.js';
 
-process.exitCode = await main(mlClassifier, { engine });
+process.exitCode = await main(mlClassifier);

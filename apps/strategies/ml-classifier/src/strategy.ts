@@ -86,6 +86,7 @@ export const mlClassifier: Strategy<MlClassifierParams> & Trainable<MlClassifier
 
   serialize: (model) => JSON.stringify(model.toJSON()),
   deserialize: (text) => RandomForestClassifier.load(JSON.parse(text) as Parameters<typeof RandomForestClassifier.load>[0]),
+  engine,
 };
 
 /** Engine settings from the parameters: the stop-loss (0 = none). */

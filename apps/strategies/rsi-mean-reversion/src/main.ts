@@ -1,5 +1,5 @@
 /** The strategy image's command: the task entrypoint (MODE=backtest) for rsi-mean-reversion. */
 import { main } from '@tradai/strategy-sdk';
-import { engine, rsiMeanReversion } from './strategy.js';
+import { rsiMeanReversion } from './strategy.js';
 
-process.exitCode = await main(rsiMeanReversion, { engine });
+process.exitCode = await main(rsiMeanReversion);

@@ -37,6 +37,7 @@ export const rsiMeanReversion: Strategy<RsiMeanReversionParams> = {
     }
     return out;
   },
+  engine,
 };
 
 /** Engine settings from the parameters: take-profit and stop-loss (0 = none). */

@@ -1,5 +1,4 @@
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { NotFoundError, ValidationError, type ParameterValue } from '@tradai/domain';
 import type { BacktestConfig } from '../engine/types.js';
 import { loadStrategy } from '../load.js';
@@ -28,7 +27,5 @@ export async function loadStrategyModule(root: string, name: string): Promise<St
     if (err instanceof ValidationError) throw new ValidationError(`--strategy: ${err.message}`, 'strategy');
     throw err;
   }
-  // Same file loadStrategy imported (ES modules are cached): only to read its optional `engine` export.
-  const mod = (await import(pathToFileURL(join(root, 'apps', 'strategies', name, 'src', 'strategy.ts')).href)) as { engine?: unknown };
-  return { strategy, ...(typeof mod.engine === 'function' && { engine: mod.engine as StrategyModule['engine'] }) };
+  return { strategy, ...(strategy.engine && { engine: strategy.engine.bind(strategy) as StrategyModule['engine'] }) };
 }

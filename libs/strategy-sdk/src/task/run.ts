@@ -100,7 +100,7 @@ export async function runTask(strategy: Strategy, opts: TaskOptions = {}): Promi
     log('config loaded', { strategy: strategy.name, mode: env.mode, configKey: env.configKey, configVersion: env.configVersion });
     const reader = opts.candles ?? defaultReader(env, s3);
     const location = 'dir' in env.marketData ? env.marketData.dir : `s3://${env.marketData.bucket}/`;
-    const engine = (symbols: number): BacktestConfig => ({ ...defaultBacktestConfig(symbols), ...opts.engine?.(params) });
+    const engine = (symbols: number): BacktestConfig => ({ ...defaultBacktestConfig(symbols), ...(opts.engine ?? strategy.engine?.bind(strategy))?.(params) });
     const ctx: Ctx = { strategy, params, config, reader, location, engine, check, mark, log, s3, signal };
     const outcome = env.mode === 'backtest' ? await backtest(ctx, env) : await train(ctx, env, opts.fetch);
     return { ...outcome, timings };
