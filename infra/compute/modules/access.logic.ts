@@ -13,6 +13,8 @@ export interface WorkloadAccess {
   /** Sends backtest requests to the backtest queue. */
   readonly sendsBacktests?: boolean;
   readonly startsWorkflows?: readonly Workflow[];
+  /** Describes and stops executions of these workflows (cancel a backtest, answer a retried start). */
+  readonly managesExecutions?: readonly Workflow[];
   readonly invokes?: readonly LambdaName[];
   readonly callsMlflow?: boolean;
   /** Reads the RDS credentials (MLflow's metadata store). */
@@ -26,13 +28,14 @@ export interface WorkloadAccess {
 
 /** Per service (DESIGN.md: Services), from what each serves. */
 export const SERVICE_ACCESS: Readonly<Record<ServiceName, WorkloadAccess>> = {
-  // Backtests, models, deployments and trading status; starts retraining, rolls back.
+  // Backtests (list, results, cancel), models (promote/rollback through their Lambdas), deployments,
+  // trading status, manual retraining. POST /backtests goes from API Gateway straight to SQS.
   'backend-api': {
-    tables: { workflow_state: 'write', deployments: 'read', trading_state: 'read', retraining_state: 'read', config_versions: 'read', health_state: 'read' },
-    buckets: { results: 'read', configs: 'read' },
-    sendsBacktests: true,
+    tables: { workflow_state: 'write', deployments: 'read', trading_state: 'read', config_versions: 'read' },
+    buckets: { results: 'read' },
     startsWorkflows: ['retraining'],
-    invokes: ['rollback'],
+    managesExecutions: ['backtest', 'retraining'],
+    invokes: ['rollback', 'promote-model'],
     callsMlflow: true,
     verifiesTokens: true,
   },
@@ -72,6 +75,7 @@ export function mergeAccess(list: readonly WorkloadAccess[]): WorkloadAccess {
     buckets,
     sendsBacktests: list.some((a) => a.sendsBacktests),
     startsWorkflows: union((a) => a.startsWorkflows),
+    managesExecutions: union((a) => a.managesExecutions),
     invokes: union((a) => a.invokes),
     callsMlflow: list.some((a) => a.callsMlflow),
     database: list.some((a) => a.database),

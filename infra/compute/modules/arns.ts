@@ -21,6 +21,11 @@ export function stateMachineArn(ctx: ArnContext, workflow: Workflow): string {
   return `arn:${ctx.partition}:states:${ctx.region}:${ctx.account}:stateMachine:${workflowName(workflow, ctx.env)}`;
 }
 
+/** Every execution of a workflow's state machine (what Describe/StopExecution act on). */
+export function executionsArn(ctx: ArnContext, workflow: Workflow): string {
+  return `arn:${ctx.partition}:states:${ctx.region}:${ctx.account}:execution:${workflowName(workflow, ctx.env)}:*`;
+}
+
 /** `/aws/lambda/<function name>`: the group Lambda writes to by default. */
 export function lambdaLogGroupName(name: string, env: Environment): string {
   return `/aws/lambda/${getResourceName(name, env)}`;

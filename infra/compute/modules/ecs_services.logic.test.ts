@@ -72,15 +72,17 @@ describe('service environment', () => {
     expect(Object.keys(env).filter((k) => /PASSWORD|USERNAME|SECRET/.test(k))).toEqual([]);
   });
 
-  it('backend-api: queue, retraining workflow, rollback function and MLflow', () => {
+  it('backend-api: both workflows (cancel, retrain), the promote and rollback functions and MLflow; not the queue', () => {
     const env = serviceEnvironment('backend-api', refs);
     expect(env).toMatchObject({
-      BACKTEST_QUEUE_URL: 'https://sqs/queue',
+      BACKTEST_WORKFLOW_ARN: 'arn:backtest',
       RETRAINING_WORKFLOW_ARN: 'arn:retraining',
       ROLLBACK_FUNCTION_NAME: 'tradai-rollback-dev',
+      PROMOTE_MODEL_FUNCTION_NAME: 'tradai-promote-model-dev',
       MLFLOW_TRACKING_URI: 'http://mlflow.tradai-dev.local:5000/mlflow',
     });
-    expect(env).not.toHaveProperty('BACKTEST_WORKFLOW_ARN');
+    // POST /backtests goes from API Gateway to SQS: the service never sends to the queue.
+    expect(env).not.toHaveProperty('BACKTEST_QUEUE_URL');
   });
 
   it('mlflow: database location and artifact root; credentials only as ECS secrets', () => {

@@ -95,8 +95,9 @@ export function serviceEnvironment<V>(service: ServiceName, refs: ServiceEnvRefs
   for (const t of Object.keys(a.tables) as TableKey[]) env[tableEnvName(t)] = refs.tableNames[t];
   for (const b of Object.keys(a.buckets) as BucketKey[]) env[bucketEnvName(b)] = refs.bucketNames[b];
   if (a.sendsBacktests) env[ENV.backtestQueueUrl] = refs.backtestQueueUrl;
-  if (a.startsWorkflows?.includes('backtest')) env[ENV.backtestWorkflowArn] = refs.workflowArns.backtest;
-  if (a.startsWorkflows?.includes('retraining')) env[ENV.retrainingWorkflowArn] = refs.workflowArns.retraining;
+  const workflows = new Set([...(a.startsWorkflows ?? []), ...(a.managesExecutions ?? [])]);
+  if (workflows.has('backtest')) env[ENV.backtestWorkflowArn] = refs.workflowArns.backtest;
+  if (workflows.has('retraining')) env[ENV.retrainingWorkflowArn] = refs.workflowArns.retraining;
   for (const f of a.invokes ?? []) env[functionEnvName(f)] = getResourceName(f, refs.env);
   if (a.callsMlflow) env[ENV.mlflowTrackingUri] = getMlflowTrackingUri(refs.env);
   if (a.verifiesTokens) {

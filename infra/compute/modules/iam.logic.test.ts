@@ -31,6 +31,7 @@ const r: IamResources = {
   registrationTopicArn: foundation.sns_registration_topic_arn,
   backtestQueueArn: foundation.backtest_queue_arn,
   rdsSecretArn: foundation.rds_secret_arn,
+  m2mSecretArn: persistent.cognito_m2m_secret_arn,
 };
 
 const list = (v: string | readonly string[] | undefined) => (v === undefined ? [] : typeof v === 'string' ? [v] : [...v]);
@@ -105,6 +106,9 @@ describe('Lambda roles: exactly what LAMBDA_ACCESS says each function touches', 
     expect(statementsFor(doc, 'ecs:DescribeServices')).toHaveLength(access.ecs === 'describe' ? 1 : 0);
     expect(statementsFor(doc, 'ecr:DescribeImages')).toHaveLength(access.ecrRead ? 1 : 0);
     expect(statementsFor(doc, 'lambda:GetFunction')).toHaveLength(access.lambdaRead ? 1 : 0);
+    // Only the M2M callers read a secret, and then exactly the M2M one (aws/secretsmanager key: no KMS grant).
+    expect(resourcesFor(doc, 'secretsmanager:GetSecretValue')).toEqual(access.m2mScopes?.length ? [r.m2mSecretArn] : []);
+    expect(actions(doc).filter((x) => x.startsWith('kms:'))).toEqual([]);
 
     // Every function: its own log group only, X-Ray, VPC ENIs.
     expect(resourcesFor(doc, 'logs:PutLogEvents')).toEqual([
@@ -154,8 +158,14 @@ describe('ECS roles', () => {
     expect(resourcesFor(doc, 'dynamodb:PutItem').filter((a) => !a.includes('/index/')).sort()).toEqual(
       (['workflow_state', 'config_versions', 'trading_state'] as TableKey[]).map(tableArn).sort(),
     );
-    expect(resourcesFor(doc, 'sqs:SendMessage')).toEqual([r.backtestQueueArn]);
+    // Backtests reach SQS from API Gateway, never from a service.
+    expect(actions(doc)).not.toContain('sqs:SendMessage');
     expect(resourcesFor(doc, 'states:StartExecution')).toEqual(['arn:aws:states:eu-central-1:123456789012:stateMachine:tradai-retraining-workflow-dev']);
+    // backend-api cancels backtests and answers a retried retraining start.
+    expect(resourcesFor(doc, 'states:StopExecution').sort()).toEqual([
+      'arn:aws:states:eu-central-1:123456789012:execution:tradai-backtest-workflow-dev:*',
+      'arn:aws:states:eu-central-1:123456789012:execution:tradai-retraining-workflow-dev:*',
+    ]);
     expect(resourcesFor(doc, 's3:PutObject').sort()).toEqual((['configs', 'results', 'arcticdb', 'mlflow'] as BucketKey[]).map((b) => `${r.bucketArns[b]}/*`).sort());
     expect(actions(doc)).not.toContain('secretsmanager:GetSecretValue');
   });

@@ -23,11 +23,11 @@ import {
   lambdaLogGroupName,
   logGroupArn,
   sqsArn,
+  executionsArn,
   stateMachineArn,
   strategyFamily,
   taskDefinitionFamilyArn,
   tradaiRepositoriesArn,
-  workflowName,
   type ArnContext,
 } from './arns.js';
 
@@ -43,6 +43,8 @@ export interface IamResources {
   readonly registrationTopicArn: string;
   readonly backtestQueueArn: string;
   readonly rdsSecretArn: string;
+  /** persistent cognito_m2m_secret_arn: the M2M client credentials (functions with LAMBDA_ACCESS m2mScopes read it). */
+  readonly m2mSecretArn: string;
 }
 
 /** Lambdas the workflows invoke (the Step Functions role may invoke exactly these). */
@@ -87,6 +89,9 @@ function applyWorkloadAccess(b: PolicyBuilder, access: WorkloadAccess, r: IamRes
   if (buckets.read.length) b.withS3Read(pick(r.bucketArns, buckets.read, 'bucket'));
   if (access.sendsBacktests) b.withSqsSend([r.backtestQueueArn]);
   if (access.startsWorkflows?.length) b.withStatesStartExecution(access.startsWorkflows.map((w) => stateMachineArn(r.ctx, w)));
+  if (access.managesExecutions?.length) {
+    b.allow('StatesExecutions', ['states:DescribeExecution', 'states:StopExecution'], access.managesExecutions.map((w) => executionsArn(r.ctx, w)));
+  }
   if (access.invokes?.length) b.withLambdaInvoke(access.invokes.map((f) => lambdaArn(r.ctx, f)));
   return b;
 }
@@ -139,6 +144,8 @@ export function lambdaRolePolicy(name: LambdaName, r: IamResources): PolicyDocum
   if (a.lambdaRead) b.allow('LambdaRead', ['lambda:GetFunction', 'lambda:GetFunctionConfiguration'], [environmentFunctionsArn(ctx)]);
   if (a.invokes?.length) b.withLambdaInvoke(a.invokes.map((f) => lambdaArn(ctx, f)));
   if (a.putsMetrics) b.withCloudWatchMetrics(METRICS_NAMESPACE);
+  // That one secret only; it uses the aws/secretsmanager key, which needs no kms:Decrypt grant.
+  if (a.m2mScopes?.length) b.withSecretsRead([r.m2mSecretArn]);
   const trigger = LAMBDA_FUNCTIONS[name].trigger;
   if (trigger === 'sqs') b.withSqsConsume([r.backtestQueueArn]);
   // Async invocations that fail after Lambda's retries land in the DLQ, sent with the function's role.
@@ -205,7 +212,7 @@ export interface CliCiInputs {
 export function cliCiRolePolicy(r: IamResources, inputs: CliCiInputs): PolicyDocument {
   const ctx = r.ctx;
   const machines = WORKFLOWS.map((w) => stateMachineArn(ctx, w));
-  const executions = WORKFLOWS.map((w) => `arn:${ctx.partition}:states:${ctx.region}:${ctx.account}:execution:${workflowName(w, ctx.env)}:*`);
+  const executions = WORKFLOWS.map((w) => executionsArn(ctx, w));
   return new PolicyBuilder('cli-ci')
     .allow(
       'EcrPush',
