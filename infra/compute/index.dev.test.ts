@@ -100,6 +100,14 @@ describe('compute (dev): Lambda functions', () => {
     );
   });
 
+  it('data-collection-trigger gets the M2M secret ARN (not the secret) and may read exactly that secret', () => {
+    const trigger = mocks.find(T.fn, 'lambdas-data-collection-trigger');
+    expect((trigger.inputs['environment'] as { variables: Record<string, string> }).variables['COGNITO_M2M_SECRET_ARN']).toBe(persistent.cognito_m2m_secret_arn);
+    const policy = JSON.parse(String(mocks.find('aws:iam/rolePolicy:RolePolicy', 'iam-lambda-data-collection-trigger-policy').inputs['policy'])) as { Statement: { Action: string[]; Resource: string | string[] }[] };
+    const reads = policy.Statement.filter((s) => [s.Action].flat().includes('secretsmanager:GetSecretValue'));
+    expect(reads.map((s) => s.Resource).flat()).toEqual([persistent.cognito_m2m_secret_arn]);
+  });
+
   it('schedules: seed expressions, retry policy and a DLQ for failed deliveries', () => {
     for (const s of mocks.byType(T.schedule)) {
       const lambda = Object.keys(LAMBDA_SCHEDULES).find((l) => s.inputs['name'] === `tradai-${l}-schedule-dev`) as keyof typeof LAMBDA_SCHEDULES;
@@ -182,7 +190,9 @@ describe('compute (dev): consolidated EC2 host', () => {
     const backend = compose.services['backend-api']!;
     const tag = imageTag(imageBuild('service', 'backend'));
     expect(backend.image).toBe(`${persistent.ecr_repository_urls['backend']}@${mockImageDigest('tradai/backend', tag)}`);
-    expect(backend.environment).toMatchObject({ WORKFLOW_STATE_TABLE: 'tradai-workflow-state-dev', BACKTEST_QUEUE_URL: foundation.backtest_queue_url, AWS_REGION: 'eu-central-1' });
+    expect(backend.environment).toMatchObject({ WORKFLOW_STATE_TABLE: 'tradai-workflow-state-dev', AWS_REGION: 'eu-central-1' });
+    // backend-api submits no backtests itself (API Gateway sends them to the queue): no queue URL.
+    expect(backend.environment).not.toHaveProperty('BACKTEST_QUEUE_URL');
     expect(compose.services['mlflow']!.environment).toMatchObject({ DB_HOST: 'tradai-mlflow-db-dev.c0abcdefghij.eu-central-1.rds.amazonaws.com', DB_PORT: '5432' });
     // The API services on the host check tokens against the persistent stack's user pool and clients.
     for (const name of ['backend-api', 'data-collection', 'strategy-service']) {

@@ -53,6 +53,7 @@ export default function main() {
   const registrationTopicArn = foundation.require('sns_registration_topic_arn');
   const backtestQueueArn = foundation.require('backtest_queue_arn');
   const rdsSecretArn = foundation.require('rds_secret_arn');
+  const m2mSecretArn = persistent.require('cognito_m2m_secret_arn');
 
   const serviceDiscovery = new ServiceDiscovery('service-discovery', { cfg, vpcId: foundation.require('vpc_id') });
   const hostServices = EC2_CONSOLIDATED_CONFIG.services;
@@ -67,6 +68,7 @@ export default function main() {
     registrationTopicArn,
     backtestQueueArn,
     rdsSecretArn,
+    m2mSecretArn,
     pulumiStateBucketName: persistent.require('pulumi_state_bucket_name'),
     ecsServices: fargateServices(cfg),
     consolidated: consolidated
@@ -104,6 +106,7 @@ export default function main() {
     resultsBucket: bucketNames.results,
     alertsTopicArn,
     clusterArn: ecs.cluster.arn,
+    m2mSecretArn,
     repositoryUrls,
     privateSubnetIds,
     securityGroupId: foundation.require('lambda_security_group_id'),

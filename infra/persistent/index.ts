@@ -39,6 +39,7 @@ export default function main() {
     cognito_user_pool_client_id: cognito.webClient.id,
     cognito_m2m_client_id: cognito.m2mClient.id,
     cognito_user_pool_endpoint: cognito.userPool.endpoint,
+    cognito_m2m_secret_arn: cognito.m2mSecret.arn,
     codeartifact_domain_name: codeartifact.domain.domain,
     codeartifact_repository_endpoint: codeartifact.repositoryEndpoint,
     pulumi_state_bucket_name: state.bucket.bucket,

@@ -36,6 +36,7 @@ export interface IamArgs {
   readonly registrationTopicArn: pulumi.Input<string>;
   readonly backtestQueueArn: pulumi.Input<string>;
   readonly rdsSecretArn: pulumi.Input<string>;
+  readonly m2mSecretArn: pulumi.Input<string>;
   readonly pulumiStateBucketName: pulumi.Input<string>;
   /** Services with a task definition here (their log groups are the execution role's). */
   readonly ecsServices: readonly ServiceName[];
@@ -82,6 +83,7 @@ export class IamRoles extends pulumi.ComponentResource {
       registrationTopicArn: args.registrationTopicArn,
       backtestQueueArn: args.backtestQueueArn,
       rdsSecretArn: args.rdsSecretArn,
+      m2mSecretArn: args.m2mSecretArn,
     };
 
     const role = (key: string, component: string, description: string, trust: pulumi.Input<string>, policy: pulumi.Input<string>): aws.iam.Role => {

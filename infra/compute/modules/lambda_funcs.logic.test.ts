@@ -10,6 +10,7 @@ const refs: LambdaEnvRefs<string> = {
   resultsBucket: 'bkt-results',
   alertsTopicArn: 'arn:alerts',
   clusterArn: 'arn:cluster',
+  m2mSecretArn: 'arn:secret:m2m',
   workflowArns: { backtest: 'arn:sm:backtest', retraining: 'arn:sm:retraining' },
 };
 
@@ -33,6 +34,8 @@ describe('lambdaEnvironment', () => {
     expect(lambdaEnvironment('health-check', refs)['SERVICE_DISCOVERY_NAMESPACE']).toBe('tradai-staging.local');
     expect(lambdaEnvironment('compare-models', refs)['MLFLOW_TRACKING_URI']).toBe('http://mlflow.tradai-staging.local:5000/mlflow');
     expect(lambdaEnvironment('orphan-cleanup', refs)['ECS_CLUSTER_ARN']).toBe('arn:cluster');
+    expect(lambdaEnvironment('data-collection-trigger', refs)['COGNITO_M2M_SECRET_ARN']).toBe('arn:secret:m2m');
+    expect(lambdaEnvironment('health-check', refs)).not.toHaveProperty('COGNITO_M2M_SECRET_ARN');
   });
 
   it('a function needing a workflow ARN cannot be created before the state machines', () => {

@@ -23,6 +23,8 @@ export interface LambdaEnvRefs<V> {
   readonly resultsBucket: V;
   readonly alertsTopicArn: V;
   readonly clusterArn: V;
+  /** persistent cognito_m2m_secret_arn (functions with LAMBDA_ACCESS m2mScopes). */
+  readonly m2mSecretArn: V;
   /** Only deferred functions get these; a non-deferred function asking for one is a wiring error. */
   readonly workflowArns?: Readonly<Partial<Record<Workflow, V>>>;
 }
@@ -39,6 +41,7 @@ export function lambdaEnvironment<V>(name: LambdaName, refs: LambdaEnvRefs<V>): 
     [ENV.resultsBucket, refs.resultsBucket],
     [ENV.alertsTopicArn, refs.alertsTopicArn],
     [ENV.ecsClusterArn, refs.clusterArn],
+    [ENV.m2mSecretArn, refs.m2mSecretArn],
     [ENV.serviceDiscoveryNamespace, getSdNamespace(refs.env)],
     [ENV.mlflowTrackingUri, getMlflowTrackingUri(refs.env)],
   ]);

@@ -14,6 +14,8 @@ export interface LambdaInputs {
   readonly resultsBucket: pulumi.Input<string>;
   readonly alertsTopicArn: pulumi.Input<string>;
   readonly clusterArn: pulumi.Input<string>;
+  /** persistent cognito_m2m_secret_arn. */
+  readonly m2mSecretArn: pulumi.Input<string>;
   /** persistent ecr_repository_urls: each function's image repository. */
   readonly repositoryUrls: pulumi.Input<Record<string, string>>;
   readonly privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
@@ -78,6 +80,7 @@ export class LambdaFunctions extends pulumi.ComponentResource {
             resultsBucket: inputs.resultsBucket,
             alertsTopicArn: inputs.alertsTopicArn,
             clusterArn: inputs.clusterArn,
+            m2mSecretArn: inputs.m2mSecretArn,
             workflowArns: args.workflowArns,
           }),
         )

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { COGNITO_CONFIG } from '@tradai/infra-shared';
-import { API_ROUTES, type ApiRoute } from '@tradai/contracts';
-import { assertMatrixCovered, cognitoDomainPrefix, m2mClientSettings, scopeIdentifiers, userPoolSettings, webClientSettings } from './cognito.logic.js';
+import { API_ROUTES, LAMBDA_ACCESS, scopeClaim, type ApiRoute } from '@tradai/contracts';
+import { assertMatrixCovered, cognitoDomainPrefix, cognitoTokenUrl, m2mClientSettings, m2mSecretString, scopeIdentifiers, userPoolSettings, webClientSettings } from './cognito.logic.js';
 
 describe('cognito settings', () => {
   it('user pool: password min 12 with every character class, TOTP MFA required, invite only', () => {
@@ -28,7 +28,14 @@ describe('cognito settings', () => {
     const s = m2mClientSettings();
     expect(s.generateSecret).toBe(true);
     expect(s.allowedOauthFlows).toEqual(['client_credentials']);
-    expect(s.allowedOauthScopes).toEqual(['tradai-api/backtests.write', 'tradai-api/backtests.read', 'tradai-api/strategies.write', 'tradai-api/strategies.read']);
+    expect(s.allowedOauthScopes).toEqual([
+      'tradai-api/backtests.write',
+      'tradai-api/backtests.read',
+      'tradai-api/strategies.write',
+      'tradai-api/strategies.read',
+      'tradai-api/data.write',
+      'tradai-api/data.read',
+    ]);
     expect(s.explicitAuthFlows).toEqual(['ALLOW_REFRESH_TOKEN_AUTH']);
   });
 
@@ -55,5 +62,23 @@ describe('cognito settings', () => {
   it('M2M client gets the strategy read and write scopes the strategy routes need', () => {
     expect(scopeIdentifiers()).toEqual(expect.arrayContaining(['tradai-api/strategies.read', 'tradai-api/strategies.write']));
     expect(COGNITO_CONFIG.groups.map((g) => g.name).sort()).toEqual(['admin', 'trader', 'viewer']);
+  });
+
+  it('M2M client may request every scope a Lambda calls services with (LAMBDA_ACCESS m2mScopes)', () => {
+    for (const [name, a] of Object.entries(LAMBDA_ACCESS)) {
+      for (const scope of a.m2mScopes ?? []) expect(m2mClientSettings().allowedOauthScopes, name).toContain(scopeClaim(scope));
+    }
+    expect(m2mClientSettings().allowedOauthScopes).toContain('tradai-api/data.write');
+  });
+
+  it('token URL is the hosted domain of the region', () => {
+    expect(cognitoTokenUrl('tradai-auth-dev-123456789012', 'eu-central-1')).toBe('https://tradai-auth-dev-123456789012.auth.eu-central-1.amazoncognito.com/oauth2/token');
+    expect(() => cognitoTokenUrl('tradai-auth-dev-1', '')).toThrow('"" is not an AWS region');
+  });
+
+  it('M2M secret document holds id, secret, token URL and scopes, and refuses an empty field', () => {
+    const doc = { client_id: 'id', client_secret: 's3cr3t', token_url: 'https://x/oauth2/token', scope: 'tradai-api/data.write' };
+    expect(JSON.parse(m2mSecretString(doc))).toEqual(doc);
+    expect(() => m2mSecretString({ ...doc, client_secret: '' })).toThrow('Cognito M2M secret: client_secret is empty');
   });
 });

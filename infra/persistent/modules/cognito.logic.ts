@@ -100,3 +100,26 @@ export function assertMatrixCovered(
     for (const g of route.access?.groups ?? []) if (!groups.has(g)) throw new Error(`API_ROUTES ${routeKey(route)} admits group ${g}, which COGNITO_CONFIG.groups does not define`);
   }
 }
+
+/** `https://<prefix>.auth.<region>.amazoncognito.com/oauth2/token`: the hosted domain's token endpoint. */
+export function cognitoTokenUrl(domainPrefix: string, region: string): string {
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) throw new Error(`"${region}" is not an AWS region`);
+  return `https://${domainPrefix}.auth.${region}.amazoncognito.com/oauth2/token`;
+}
+
+/** What the M2M client's secret holds: everything a caller needs for the client-credentials grant. */
+export interface M2mSecretDocument {
+  readonly client_id: string;
+  readonly client_secret: string;
+  readonly token_url: string;
+  /** Space-separated scopes the client may request (a caller asks for the subset it needs). */
+  readonly scope: string;
+}
+
+/** The M2M secret's JSON string; refuses an empty id or secret so nothing half-filled is stored. */
+export function m2mSecretString(doc: M2mSecretDocument): string {
+  for (const k of ['client_id', 'client_secret', 'token_url', 'scope'] as const) {
+    if (!doc[k]) throw new Error(`Cognito M2M secret: ${k} is empty`);
+  }
+  return JSON.stringify({ client_id: doc.client_id, client_secret: doc.client_secret, token_url: doc.token_url, scope: doc.scope });
+}

@@ -13,7 +13,7 @@ beforeAll(async () => {
   const { Cognito } = await import('./cognito.js');
   ({ outputs, options } = await runRecordingOptions(() => {
     const c = new Cognito('cognito', { cfg: stackConfig() });
-    return { poolId: c.userPool.id, endpoint: c.userPool.endpoint, web: c.webClient.id, m2m: c.m2mClient.id };
+    return { poolId: c.userPool.id, endpoint: c.userPool.endpoint, web: c.webClient.id, m2m: c.m2mClient.id, m2mSecretArn: c.m2mSecret.arn };
   }));
 });
 
@@ -70,5 +70,24 @@ describe('Cognito (dev)', () => {
     expect(groups.map((g) => g.inputs['name']).sort()).toEqual(['admin', 'trader', 'viewer']);
     for (const g of groups) expect(g.inputs['userPoolId']).toBe(outputs['poolId']);
     expect(groups.find((g) => g.inputs['name'] === 'admin')?.inputs['precedence']).toBe(1);
+  });
+
+  it('stores the M2M client credentials in one Secrets Manager secret, never in an output', () => {
+    const secrets = mocks.byType('aws:secretsmanager/secret:Secret');
+    expect(secrets.map((x) => x.inputs['name'])).toEqual(['tradai-cognito-m2m-dev']);
+    expect(secrets[0]!.inputs).toMatchObject({ recoveryWindowInDays: 0, tags: getTags('dev') });
+    expect(outputs['m2mSecretArn']).toMatch(/^arn:aws:secretsmanager:eu-central-1:123456789012:secret:tradai-cognito-m2m-dev/);
+    const versions = mocks.byType('aws:secretsmanager/secretVersion:SecretVersion');
+    expect(versions).toHaveLength(1);
+    // A Pulumi secret (encrypted in the state), recorded by the mocks as the secret wrapper.
+    const wrapped = versions[0]!.inputs['secretString'] as { '4dabf18193072939515e22adb298388d': string; value: string };
+    expect(wrapped['4dabf18193072939515e22adb298388d']).toBe('1b47061264138c4ac30d75fd1eb44270');
+    const value = JSON.parse(wrapped.value) as Record<string, string>;
+    expect(value).toEqual({
+      client_id: outputs['m2m'],
+      client_secret: expect.stringMatching(/^[0-9a-f]{51}$/),
+      token_url: 'https://tradai-auth-dev-123456789012.auth.eu-central-1.amazoncognito.com/oauth2/token',
+      scope: COGNITO_CONFIG.resourceServer.scopes.map((s) => `tradai-api/${s.name}`).join(' '),
+    });
   });
 });

@@ -2,7 +2,7 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { COGNITO_CONFIG, getResourceName, getTags, type TradaiConfig } from '@tradai/infra-shared';
 import { dataProtection } from '@tradai/infra-shared/pulumi';
-import { assertMatrixCovered, cognitoDomainPrefix, m2mClientSettings, userPoolSettings, webClientSettings } from './cognito.logic.js';
+import { assertMatrixCovered, cognitoDomainPrefix, cognitoTokenUrl, m2mClientSettings, m2mSecretString, scopeIdentifiers, userPoolSettings, webClientSettings } from './cognito.logic.js';
 
 export interface CognitoArgs {
   readonly cfg: TradaiConfig;
@@ -14,12 +14,20 @@ export interface CognitoArgs {
  * client credentials on the `tradai-api` resource server's scopes, the user groups the API
  * authorization matrix admits, and the hosted domain that serves the OAuth endpoints. The pool
  * holds the user accounts: dataProtection applies.
+ *
+ * The M2M client's id, secret, token URL and scopes go into one Secrets Manager secret, so a
+ * workload (the data-collection-trigger Lambda) gets only its ARN in plain environment and reads
+ * the secret with its own IAM role. Encrypted with the account's `aws/secretsmanager` key, like
+ * the RDS master secret: any principal needs secretsmanager:GetSecretValue on this secret to
+ * decrypt, so no key policy or kms:Decrypt grant is needed.
  */
 export class Cognito extends pulumi.ComponentResource {
   readonly userPool: aws.cognito.UserPool;
   readonly webClient: aws.cognito.UserPoolClient;
   readonly m2mClient: aws.cognito.UserPoolClient;
   readonly domain: aws.cognito.UserPoolDomain;
+  /** `{client_id, client_secret, token_url, scope}` of the M2M client. */
+  readonly m2mSecret: aws.secretsmanager.Secret;
   /** The groups API_ROUTES admits (`cognito:groups` in the tokens of their members). */
   readonly groups: aws.cognito.UserGroup[];
 
@@ -59,6 +67,35 @@ export class Cognito extends pulumi.ComponentResource {
 
     const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
     this.domain = new aws.cognito.UserPoolDomain(`${name}-domain`, { userPoolId, domain: accountId.apply((a) => cognitoDomainPrefix(env, a)) }, parent);
-    this.registerOutputs({ userPoolId, endpoint: this.userPool.endpoint });
+
+    // Cognito generates the client secret and never rotates it; Secrets Manager only carries it
+    // (policy suppression TRADAI-SM-001 explains why there is no SecretRotation).
+    this.m2mSecret = new aws.secretsmanager.Secret(
+      `${name}-m2m-secret`,
+      {
+        name: getResourceName('cognito-m2m', env),
+        description: 'Cognito M2M client (client credentials): client_id, client_secret, token_url, scope',
+        // Protected environments keep a deleted secret recoverable; dev frees the name at once.
+        recoveryWindowInDays: cfg.settings.protectData ? 30 : 0,
+        tags: getTags(env),
+      },
+      parent,
+    );
+    const region = aws.getRegionOutput({}, parent).region;
+    new aws.secretsmanager.SecretVersion(
+      `${name}-m2m-secret-value`,
+      {
+        secretId: this.m2mSecret.id,
+        secretString: pulumi.secret(
+          pulumi
+            .all([this.m2mClient.id, this.m2mClient.clientSecret, this.domain.domain, region])
+            .apply(([clientId, clientSecret, prefix, r]) =>
+              m2mSecretString({ client_id: clientId, client_secret: clientSecret, token_url: cognitoTokenUrl(prefix, r), scope: scopeIdentifiers().join(' ') }),
+            ),
+        ),
+      },
+      parent,
+    );
+    this.registerOutputs({ userPoolId, endpoint: this.userPool.endpoint, m2mSecretArn: this.m2mSecret.arn });
   }
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { API_ROUTES, API_SCOPES, findRoute, routeKey, scopeClaim, USER_GROUPS } from './api.js';
+import { ENV } from './env.js';
+import { LAMBDA_ACCESS, lambdaEnvNames } from './lambda-access.js';
 
 describe('API_ROUTES authorization matrix', () => {
   it('gives every authenticated route an access row that admits someone, and public routes none', () => {
@@ -24,6 +26,15 @@ describe('API_ROUTES authorization matrix', () => {
   it('lets viewers read strategies but only traders and admins change them', () => {
     expect(findRoute('GET', '/api/v1/strategies')?.access?.groups).toContain('viewer');
     expect(findRoute('PUT', '/api/v1/strategies/{name}/config')?.access).toEqual({ groups: ['trader', 'admin'], scopes: ['strategies.write'] });
+  });
+
+  it('lets the M2M client start and follow data syncs (data-collection-trigger), but not read market data', () => {
+    expect(findRoute('POST', '/api/v1/data/sync')?.access).toEqual({ groups: ['trader', 'admin'], scopes: ['data.write'] });
+    expect(findRoute('GET', '/api/v1/data/sync/{jobId}')?.access?.scopes).toEqual(['data.read']);
+    expect(findRoute('GET', '/api/v1/data/ohlcv/{symbol}')?.access?.scopes).toEqual([]);
+    expect(LAMBDA_ACCESS['data-collection-trigger'].m2mScopes).toEqual(['data.write']);
+    expect(lambdaEnvNames('data-collection-trigger')).toContain(ENV.m2mSecretArn);
+    expect(lambdaEnvNames('health-check')).not.toContain(ENV.m2mSecretArn);
   });
 
   it('finds routes by method and template only', () => {

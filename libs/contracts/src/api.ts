@@ -20,7 +20,7 @@ export type UserGroup = (typeof USER_GROUPS)[number];
 /** Identifier of the Cognito resource server whose scopes M2M (client credentials) tokens carry. */
 export const API_SCOPE_SERVER = 'tradai-api';
 /** Scope names on {@link API_SCOPE_SERVER}; a token carries them as `tradai-api/<name>`. */
-export const API_SCOPES = ['backtests.read', 'backtests.write', 'strategies.read', 'strategies.write'] as const;
+export const API_SCOPES = ['backtests.read', 'backtests.write', 'strategies.read', 'strategies.write', 'data.read', 'data.write'] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 
 /** `backtests.read` -> `tradai-api/backtests.read`: the string in a token's `scope` claim. */
@@ -60,7 +60,8 @@ const r = (method: HttpMethod, path: string, target: RouteTarget, access: RouteA
 /**
  * API_ROUTES: the 21 HTTP API routes of DESIGN.md plus the sync job status (22) and the authorization matrix. Only /health is
  * unauthenticated. Readers see, traders change strategies and run work, admins alone move models
- * in production; M2M clients (CI, strategy registration) get the backtest and strategy scopes.
+ * in production; M2M clients (CI, strategy registration) get the backtest and strategy scopes, and
+ * the scheduled data-collection-trigger Lambda starts data syncs with `data.write`.
  * Enforcement: API Gateway checks the scopes (infra/edge api_gateway.logic.ts routeScopes), every
  * service checks groups and scopes again (@tradai/service-runtime requireAccess).
  */
@@ -83,9 +84,9 @@ export const API_ROUTES: readonly ApiRoute[] = [
   r('GET', '/api/v1/trading/status', 'backend-api', a(READERS)),
   r('POST', '/api/v1/retraining/{strategy}', 'backend-api', a(TRADERS)),
   r('GET', '/api/v1/data/symbols', 'data-collection', a(READERS)),
-  r('POST', '/api/v1/data/sync', 'data-collection', a(TRADERS)),
+  r('POST', '/api/v1/data/sync', 'data-collection', a(TRADERS, 'data.write')),
   // Not in the seed's 21: a long backfill answers 202 with this job's URL, which the client polls.
-  r('GET', '/api/v1/data/sync/{jobId}', 'data-collection', a(READERS)),
+  r('GET', '/api/v1/data/sync/{jobId}', 'data-collection', a(READERS, 'data.read')),
   r('GET', '/api/v1/data/ohlcv/{symbol}', 'data-collection', a(READERS)),
   r('ANY', '/mlflow/{proxy+}', 'mlflow', a(TRADERS)),
 ];

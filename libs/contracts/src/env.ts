@@ -21,6 +21,8 @@ export const ENV = {
   cognitoUserPoolId: 'COGNITO_USER_POOL_ID',
   /** Comma-separated app client ids whose access tokens are accepted (`cognito_user_pool_client_id,cognito_m2m_client_id`). */
   cognitoClientIds: 'COGNITO_CLIENT_IDS',
+  /** Lambdas that call services as the Cognito M2M client: the persistent stack's `cognito_m2m_secret_arn`. */
+  m2mSecretArn: 'COGNITO_M2M_SECRET_ARN',
 } as const;
 
 /** `workflow_state` -> `WORKFLOW_STATE_TABLE`: the variable holding that table's name. */

@@ -1,3 +1,4 @@
+import type { ApiScope } from './api.js';
 import { ENV, tableEnvName } from './env.js';
 import type { LambdaName } from './lambdas.js';
 import type { TableKey } from './tables.js';
@@ -26,6 +27,11 @@ export interface LambdaAccess {
   /** Talks to services over Service Discovery / MLflow (needs the VPC and the namespace). */
   readonly callsServices?: boolean;
   readonly callsMlflow?: boolean;
+  /**
+   * Calls services with a Cognito M2M access token (client credentials) carrying these scopes:
+   * the function gets the M2M client secret's ARN in its environment and may read that secret.
+   */
+  readonly m2mScopes?: readonly ApiScope[];
   /** Function-specific settings with defaults; the stack may override them. */
   readonly settings?: Readonly<Record<string, string>>;
 }
@@ -57,7 +63,7 @@ export const LAMBDA_ACCESS: Readonly<Record<LambdaName, LambdaAccess>> = {
     publishesAlerts: true,
   },
   'orphan-cleanup': { tables: { workflow_state: 'write' }, ecs: 'stop-tasks', settings: { WORKFLOW_TIMEOUT_MINUTES: '180' } },
-  'data-collection-trigger': { tables: {}, callsServices: true, settings: { SYMBOLS: 'BTC/USDT,ETH/USDT', TIMEFRAMES: '1h,4h,1d' } },
+  'data-collection-trigger': { tables: {}, callsServices: true, m2mScopes: ['data.write'], settings: { SYMBOLS: 'BTC/USDT,ETH/USDT', TIMEFRAMES: '1h,4h,1d' } },
   rollback: { tables: { rollback_state: 'write', deployments: 'write', config_versions: 'write' }, publishesAlerts: true, callsMlflow: true },
   'shadow-test-evaluator': {
     tables: { shadow_test_state: 'write', trading_state: 'read' },
@@ -94,6 +100,7 @@ export function lambdaEnvNames(name: LambdaName): string[] {
   if (a.ecs) names.push(ENV.ecsClusterArn);
   if (a.callsServices) names.push(ENV.serviceDiscoveryNamespace);
   if (a.callsMlflow) names.push(ENV.mlflowTrackingUri);
+  if (a.m2mScopes?.length) names.push(ENV.m2mSecretArn);
   for (const f of a.invokes ?? []) names.push(functionEnvName(f));
   names.push(...Object.keys(a.settings ?? {}));
   return names;

@@ -49,6 +49,13 @@ export const SUPPRESSIONS: readonly Suppression[] = [
     name: 'tradai-logs-*',
     reason: 'The logs bucket is the server-access-log target of the other buckets; logging it into itself would loop',
   },
+  {
+    ruleId: 'TRADAI-SM-001',
+    types: T.secret,
+    name: 'tradai-cognito-m2m-*',
+    reason:
+      'Carries the Cognito M2M app client secret: Cognito generates and owns it, so Secrets Manager has no managed rotation for it (that would take a custom rotation Lambda calling Cognito, and every consumer caches the old one). Rotate by replacing the app client in persistent, which rewrites this secret',
+  },
   ...unversionedBuckets,
 ];
 

@@ -39,8 +39,8 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
  * POSTs `{symbols, timeframes}` to `url`. 5xx, timeouts and connection errors are retried with
- * exponential backoff; a 4xx fails at once. The error names the URL, the status and the start of
- * the response body.
+ * exponential backoff; a 4xx, or an error of `fetchImpl` marked `retryable: false`, fails at
+ * once. The error names the URL, the status and the start of the response body.
  */
 export async function triggerSync(url: string, request: SyncRequest, policy: RetryPolicy = DEFAULT_RETRY, fetchImpl: typeof fetch = fetch, wait: (ms: number) => Promise<void> = sleep): Promise<SyncResult> {
   let last = '';
@@ -61,7 +61,9 @@ export async function triggerSync(url: string, request: SyncRequest, policy: Ret
       if (res.status < 500) throw new SyncFailedError(`data sync rejected by ${url}: ${last}`, attempt, res.status);
     } catch (err) {
       if (err instanceof SyncFailedError) throw err;
-      const e = err as Error & { cause?: { code?: string; message?: string } };
+      const e = err as Error & { cause?: { code?: string; message?: string }; retryable?: boolean };
+      // An error that says retrying cannot help (e.g. Cognito refusing the M2M client) ends the loop.
+      if (e.retryable === false) throw new SyncFailedError(`data sync via ${url} failed: ${e.message}`, attempt);
       lastStatus = undefined;
       last = e.name === 'TimeoutError' ? `no answer within ${policy.timeoutMs} ms` : (e.cause?.code ?? e.cause?.message ?? e.message);
     }

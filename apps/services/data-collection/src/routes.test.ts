@@ -1,4 +1,4 @@
-import { API_ROUTES, API_SCOPES } from '@tradai/contracts';
+import { API_ROUTES, API_SCOPES, type ApiScope } from '@tradai/contracts';
 import { TIMEFRAME_MS, type CandleColumns, type SeriesKey, type TimeRange } from '@tradai/market-data';
 import { createTokenVerifier, logCapture, OPENAPI_PATH, serviceConfig, startLocalIdp, type LocalIdp, type ServiceApp, type TokenVerifier } from '@tradai/service-runtime';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -294,11 +294,31 @@ describe('token check (API_ROUTES access rows)', () => {
     expect(gated.requests).toEqual([]);
   });
 
-  it.each(ROUTES)('$method $url: 403 for an M2M token even with every API scope (the matrix gives data routes none)', async (route) => {
+  // The matrix's M2M scope per data route (data-collection-trigger syncs with data.write); none for the market-data reads.
+  const M2M_SCOPE: Record<(typeof ROUTES)[number]['url'], ApiScope | undefined> = {
+    '/api/v1/data/symbols': undefined,
+    '/api/v1/data/sync': 'data.write',
+    '/api/v1/data/sync/job-1': 'data.read',
+    '/api/v1/data/ohlcv/BTC-USDT?timeframe=1h': undefined,
+  };
+
+  it.each(ROUTES)('$method $url: an M2M token needs the route\'s scope; every other API scope is 403', async (route) => {
     const { app, gated } = await start({ released: true });
-    const res = await call(app, route, bearer(idp.m2mToken([...API_SCOPES])));
-    expect(problem(res)).toMatchObject({ status: 403, body: { detail: 'forbidden: this route is for users, not client-credentials tokens' } });
+    const wanted = M2M_SCOPE[route.url];
+    const res = await call(app, route, bearer(idp.m2mToken(API_SCOPES.filter((s) => s !== wanted))));
+    const detail = wanted ? `forbidden: the token needs one of the scopes tradai-api/${wanted}` : 'forbidden: this route is for users, not client-credentials tokens';
+    expect(problem(res)).toMatchObject({ status: 403, body: { detail } });
     expect(gated.requests).toEqual([]);
+  });
+
+  it('lets the M2M client with data.write start a sync (data-collection-trigger), and with data.read follow it', async () => {
+    const { app, gated } = await start({ released: true });
+    const synced = await call(app, { method: 'POST', url: '/api/v1/data/sync', payload: { symbols: ['BTC/USDT'], timeframes: ['1h'] } }, bearer(idp.m2mToken(['data.write'])));
+    expect(synced.statusCode).toBe(200);
+    expect(gated.requests).toEqual([{ symbols: ['BTC/USDT'], timeframes: ['1h'] }]);
+    expect((await call(app, '/api/v1/data/sync/job-1', bearer(idp.m2mToken(['data.read'])))).json()).toMatchObject({ jobId: 'job-1', status: 'succeeded' });
+    // data.write does not imply data.read: scopes have no hierarchy either.
+    expect((await call(app, '/api/v1/data/sync/job-1', bearer(idp.m2mToken(['data.write'])))).statusCode).toBe(403);
   });
 
   it('answers 403 to a user in no group', async () => {

@@ -6,6 +6,8 @@ const SCOPE_DESCRIPTIONS: Readonly<Record<ApiScope, string>> = {
   'backtests.read': 'read backtests and results',
   'strategies.write': 'create strategies and change their config',
   'strategies.read': 'read strategies and their config versions',
+  'data.write': 'start market-data syncs (the scheduled data-collection-trigger)',
+  'data.read': 'follow market-data sync jobs',
 };
 
 /**

@@ -55,6 +55,8 @@ export const OUTPUT_SCHEMAS = {
       cognito_user_pool_client_id: str,
       cognito_m2m_client_id: str,
       cognito_user_pool_endpoint: str,
+      /** Secrets Manager secret `{client_id, client_secret, token_url, scope}` of the M2M client. */
+      cognito_m2m_secret_arn: str,
       codeartifact_domain_name: str,
       codeartifact_repository_endpoint: str,
       pulumi_state_bucket_name: str,

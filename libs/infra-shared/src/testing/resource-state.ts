@@ -128,6 +128,8 @@ export function mockResourceState(type: string, name: string, inputs: Record<str
       break;
     case 'aws:cognito/userPoolClient:UserPoolClient':
       id = hex(`${physical}client`, 26);
+      // Cognito generates the secret of a confidential client (the M2M client's goes into Secrets Manager).
+      if (inputs['generateSecret'] === true) Object.assign(state, { clientSecret: hex(`${physical}secret`, 51) });
       break;
     case 'aws:sfn/stateMachine:StateMachine':
       id = arn;
