@@ -1,5 +1,5 @@
 # Node service images (backend, data-collection, strategy-service, live-trading, dry-run-trading).
-# Build context: dist/apps/services/<name>, the esbuild bundle of tools/services/build.ts only
+# Build context: dist/apps/services/<name>, the esbuild bundle of tools/containers/build.ts only
 # (main.mjs, main.mjs.map, package.json), so the content tag hashes exactly what runs. Everything is
 # bundled (AWS SDK, Fastify, ccxt): no node_modules and no npm install in the image, which is why a
 # build stage is not needed here — esbuild is the build stage, and only its output is the context.

@@ -1,6 +1,6 @@
 # Strategy images (apps/strategies/<name>): the task the backtest and retraining workflows run.
 # The build context is dist/apps/strategies/<name> only (main.mjs, its map and package.json from
-# tools/strategies/build.ts, AWS SDK included), so nothing else of the repository reaches the image.
+# tools/containers/build.ts, AWS SDK included), so nothing else of the repository reaches the image.
 # BASE_IMAGE is overridable so offline builds can use a locally made base (no public pulls here).
 ARG BASE_IMAGE=node:22-alpine
 FROM ${BASE_IMAGE}

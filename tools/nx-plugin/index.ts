@@ -119,13 +119,14 @@ function strategyDeploy(name: string): TargetConfiguration {
   };
 }
 
-/** The esbuild bundle of a Lambda (tools/lambda), service (tools/services) or strategy (tools/strategies). */
+/** The esbuild bundle of a Lambda (tools/lambda) or of a service or strategy container (tools/containers). */
 function bundleBuild(kind: ImageKind, name: string): TargetConfiguration {
-  const tool = { lambda: 'lambda', service: 'services', strategy: 'strategies' }[kind];
+  const command = kind === 'lambda' ? `tsx tools/lambda/build.ts --name=${name}` : `tsx tools/containers/build.ts --kind=${kind} --name=${name}`;
   return {
     executor: 'nx:run-commands',
-    options: { command: `tsx tools/${tool}/build.ts --name=${name}`, cwd: '{workspaceRoot}' },
-    inputs: ['production', '^production', `{workspaceRoot}/tools/${tool}/**/*`],
+    options: { command, cwd: '{workspaceRoot}' },
+    // Containers share the Lambda build's banner and size report.
+    inputs: ['production', '^production', '{workspaceRoot}/tools/lambda/**/*', ...(kind === 'lambda' ? [] : ['{workspaceRoot}/tools/containers/**/*'])],
     outputs: [`{workspaceRoot}/dist/apps/${PLURAL[kind]}/${name}`],
     cache: true,
   };
