@@ -81,3 +81,17 @@ function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
 }
+
+/**
+ * Candles whose open, high, low and close are all `closes[i]` (volume 1), one per `stepMs` from
+ * `start`: the smallest fixture a signal test can reason about by hand.
+ */
+export function candlesFromCloses(closes: readonly number[], stepMs = 3_600_000, start = 0): CandleColumns {
+  const c = emptyColumns(closes.length);
+  closes.forEach((v, i) => {
+    c.timestamp[i] = start + i * stepMs;
+    c.open[i] = c.high[i] = c.low[i] = c.close[i] = v;
+    c.volume[i] = 1;
+  });
+  return c;
+}

@@ -1,27 +1,16 @@
 import { checkParameters } from '@tradai/domain';
-import { emptyColumns, generateCandles, sliceColumns, type CandleColumns } from '@tradai/market-data';
+import { candlesFromCloses, generateCandles, sliceColumns } from '@tradai/market-data';
 import { Signal } from '@tradai/strategy-sdk';
 import { describe, expect, it } from 'vitest';
 import { engine, maCrossover, type MaCrossoverParams } from './strategy.js';
 
 const params = (p: Record<string, string | number | boolean> = {}) => checkParameters(maCrossover.parameters, p) as MaCrossoverParams;
 
-/** Candles whose closes are `closes` (other columns follow them). */
-function fromCloses(closes: number[]): CandleColumns {
-  const c = emptyColumns(closes.length);
-  closes.forEach((v, i) => {
-    c.timestamp[i] = i * 3_600_000;
-    c.open[i] = c.high[i] = c.low[i] = c.close[i] = v;
-    c.volume[i] = 1;
-  });
-  return c;
-}
-
 describe('ma-crossover', () => {
   it('enters on the candle the fast average crosses above the slow one, exits on the cross back', () => {
     // Down 20 candles, up 20, down 20: one golden cross in the rise, one death cross in the fall.
     const closes = [...Array.from({ length: 20 }, (_, i) => 100 - i), ...Array.from({ length: 20 }, (_, i) => 81 + 2 * i), ...Array.from({ length: 20 }, (_, i) => 119 - 2 * i)];
-    const s = maCrossover.signals(fromCloses(closes), params({ fast: 3, slow: 8, kind: 'sma' }));
+    const s = maCrossover.signals(candlesFromCloses(closes), params({ fast: 3, slow: 8, kind: 'sma' }));
     const entries = [...s.keys()].filter((i) => s[i] === Signal.EnterLong);
     const exits = [...s.keys()].filter((i) => s[i] === Signal.ExitLong);
     expect(entries).toHaveLength(1);
@@ -51,7 +40,7 @@ describe('ma-crossover', () => {
   it('declares its parameters for the domain check: unknown names and bad values are refused', () => {
     expect(() => params({ fats: 5 })).toThrow(/parameters\.fats: unknown parameter/);
     expect(() => params({ kind: 'wma' })).toThrow(/parameters\.kind: must be one of sma, ema/);
-    expect(() => maCrossover.signals(fromCloses([1, 2, 3]), params({ fast: 30, slow: 20 }))).toThrow(/fast \(30\) must be below slow \(20\)/);
+    expect(() => maCrossover.signals(candlesFromCloses([1, 2, 3]), params({ fast: 30, slow: 20 }))).toThrow(/fast \(30\) must be below slow \(20\)/);
     expect(engine(params({ stop_loss: 0 }))).toEqual({});
     expect(engine(params())).toEqual({ stopLoss: 0.05 });
   });

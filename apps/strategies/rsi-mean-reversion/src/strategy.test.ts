@@ -1,26 +1,16 @@
 import { checkParameters } from '@tradai/domain';
-import { emptyColumns, generateCandles, sliceColumns, type CandleColumns } from '@tradai/market-data';
+import { candlesFromCloses, generateCandles, sliceColumns } from '@tradai/market-data';
 import { Signal } from '@tradai/strategy-sdk';
 import { describe, expect, it } from 'vitest';
 import { engine, rsiMeanReversion, type RsiMeanReversionParams } from './strategy.js';
 
 const params = (p: Record<string, string | number | boolean> = {}) => checkParameters(rsiMeanReversion.parameters, p) as RsiMeanReversionParams;
 
-function fromCloses(closes: number[]): CandleColumns {
-  const c = emptyColumns(closes.length);
-  closes.forEach((v, i) => {
-    c.timestamp[i] = i * 3_600_000;
-    c.open[i] = c.high[i] = c.low[i] = c.close[i] = v;
-    c.volume[i] = 1;
-  });
-  return c;
-}
-
 describe('rsi-mean-reversion', () => {
   it('enters while RSI is oversold and exits once it has recovered', () => {
     // A zig-zag warm-up (RSI ~50), a slide (RSI -> 0), then a rally (RSI -> 100).
     const closes = [...Array.from({ length: 20 }, (_, i) => 100 + (i % 2)), ...Array.from({ length: 15 }, (_, i) => 99 - i), ...Array.from({ length: 15 }, (_, i) => 86 + i)];
-    const s = rsiMeanReversion.signals(fromCloses(closes), params({ period: 5 }));
+    const s = rsiMeanReversion.signals(candlesFromCloses(closes), params({ period: 5 }));
     const firstEntry = s.indexOf(Signal.EnterLong);
     const firstExit = s.indexOf(Signal.ExitLong, firstEntry);
     expect(firstEntry).toBeGreaterThanOrEqual(20);
@@ -38,7 +28,7 @@ describe('rsi-mean-reversion', () => {
   });
 
   it('refuses inconsistent levels and passes take-profit / stop-loss to the engine', () => {
-    expect(() => rsiMeanReversion.signals(fromCloses([1, 2]), params({ oversold: 40, exit_level: 35 }))).toThrow(/exit_level \(35\) must be above oversold \(40\)/);
+    expect(() => rsiMeanReversion.signals(candlesFromCloses([1, 2]), params({ oversold: 40, exit_level: 35 }))).toThrow(/exit_level \(35\) must be above oversold \(40\)/);
     expect(() => params({ period: 1 })).toThrow(/parameters\.period: must be >= 2/);
     expect(engine(params())).toEqual({ takeProfit: 0.04, stopLoss: 0.06 });
     expect(engine(params({ take_profit: 0, stop_loss: 0 }))).toEqual({});
