@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { authorizedFetch, basicAuth, EXPIRY_MARGIN_MS, loadM2mCredentials, M2mAuthError, m2mTokenSource, type M2mCredentials } from './m2m-token.js';
-import { SyncFailedError, triggerSync } from './sync.js';
+import { SyncFailedError, triggerSync, type SyncRequest } from './sync.js';
 
 /*
  * One local server plays Cognito's token endpoint (/oauth2/token) and data-collection
@@ -190,7 +190,7 @@ describe('m2mTokenSource', () => {
 describe('authorizedFetch with triggerSync', () => {
   const policy = { attempts: 3, baseDelayMs: 1, timeoutMs: 2000 };
   const noWait = async () => undefined;
-  const request = { symbols: ['BTC/USDT'], timeframes: ['1h'] };
+  const request: SyncRequest = { symbols: ['BTC/USDT'], timeframes: ['1h'] };
   const setup = (c: M2mCredentials = creds()) => {
     const tokens = m2mTokenSource({ credentials: async () => c, scopes: ['tradai-api/data.write'] });
     return { tokens, fetch: authorizedFetch(fetch, tokens), url: `${base}/api/v1/data/sync` };

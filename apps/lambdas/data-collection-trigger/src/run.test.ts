@@ -63,6 +63,15 @@ describe('data-collection-trigger handler', () => {
   it('rejects a malformed event naming the field and sends nothing', async () => {
     await expect(run({ symbols: 'BTC/USDT' }, deps())).rejects.toThrow(/invalid data-collection-trigger event: symbols:/);
     await expect(run({ timeframes: [] }, deps())).rejects.toThrow(/timeframes:/);
+    await expect(run({ timeframes: ['2h'] }, deps())).rejects.toThrow(/invalid data-collection-trigger event: timeframes.0:/);
+    expect(received).toEqual([]);
+  });
+
+  it('refuses settings the service would refuse, naming them, and sends nothing', async () => {
+    await expect(run({}, { ...deps(), symbols: ['btc-usdt'] })).rejects.toThrow(
+      'invalid sync request (SYMBOLS / TIMEFRAMES): symbols.0: must be a BASE/QUOTE symbol like BTC/USDT',
+    );
+    await expect(run({}, { ...deps(), timeframes: ['1h', '2h'] })).rejects.toThrow(/invalid sync request \(SYMBOLS \/ TIMEFRAMES\): timeframes.1:/);
     expect(received).toEqual([]);
   });
 

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SyncFailedError, triggerSync } from './sync.js';
+import { SyncFailedError, triggerSync, type SyncRequest } from './sync.js';
 
 /** Local data-collection: answers with the next queued status and records each body. */
 let server: Server;
@@ -32,7 +32,7 @@ beforeEach(() => {
   waits.length = 0;
 });
 
-const request = { symbols: ['BTC/USDT', 'ETH/USDT'], timeframes: ['1h', '1d'] };
+const request: SyncRequest = { symbols: ['BTC/USDT', 'ETH/USDT'], timeframes: ['1h', '1d'] };
 
 describe('triggerSync', () => {
   it('POSTs the symbols and timeframes as JSON and returns the answer', async () => {

@@ -1,10 +1,9 @@
+import type { DataSyncRequest } from '@tradai/domain';
 /** data-collection's sync route (API route 19); called directly over Service Discovery, not via API Gateway. */
 export const DATA_SYNC_PATH = '/api/v1/data/sync';
 
-export interface SyncRequest {
-  readonly symbols: readonly string[];
-  readonly timeframes: readonly string[];
-}
+/** The request body: the domain's DataSyncRequest, the schema data-collection validates it with. */
+export type SyncRequest = DataSyncRequest;
 
 export interface RetryPolicy {
   /** Total attempts, the first included. */

@@ -1,10 +1,8 @@
-import { TIMEFRAMES } from '@tradai/domain';
+import { DataSyncRequest, TIMEFRAMES } from '@tradai/domain';
 import * as z from 'zod/mini';
 import { MAX_OHLCV_LIMIT } from './ohlcv.js';
-import { SYMBOL_PATTERN } from './symbols.js';
 
 export const Timeframe = z.enum(TIMEFRAMES);
-const SymbolName = z.string().check(z.regex(SYMBOL_PATTERN, 'must be a BASE/QUOTE symbol like BTC/USDT'));
 const IsoTime = z.string().check(z.refine((s) => isIsoTime(s), 'must be an ISO date (2024-01-01) or date-time (2024-01-01T00:00:00Z)'));
 const Ms = z.number().check(z.int());
 
@@ -22,11 +20,8 @@ export const SeriesInfo = z.object({
 
 export const SymbolsResponse = z.object({ exchange: z.string(), series: z.array(SeriesInfo) });
 
-/** Exactly what data-collection-trigger sends (its `SyncRequest`). */
-export const SyncBody = z.object({
-  symbols: z.array(SymbolName).check(z.minLength(1), z.maxLength(100)),
-  timeframes: z.array(Timeframe).check(z.minLength(1)),
-});
+/** Exactly what data-collection-trigger sends: the domain's one schema for it. */
+export const SyncBody = DataSyncRequest;
 
 export const SeriesResult = z.object({
   symbol: z.string(),

@@ -1,9 +1,8 @@
-/** A unified ccxt spot symbol: BASE/QUOTE in capitals and digits (`BTC/USDT`, `1000SATS/USDT`). */
-export const SYMBOL_PATTERN = /^[A-Z0-9]{1,20}\/[A-Z0-9]{1,20}$/;
+import { marketSymbol } from '@tradai/domain';
 
-/** The symbol if `value` is a BASE/QUOTE symbol, else undefined. */
+/** The symbol if `value` is a BASE/QUOTE symbol (the domain's `marketSymbol`: `BTC/USDT`, `1000SATS/USDT`), else undefined. */
 export function parseSymbol(value: string): string | undefined {
-  return SYMBOL_PATTERN.test(value) ? value : undefined;
+  return marketSymbol.safeParse(value).success ? value : undefined;
 }
 
 /**

@@ -1,11 +1,9 @@
+import type { DataSyncRequest } from '@tradai/domain';
 import type { CandleColumns, SeriesKey, Timeframe, TimeRange } from '@tradai/market-data';
 import { createJobQueue, type JobQueue, type JobQueueOptions } from './jobs.js';
 
-/** The body of POST /api/v1/data/sync, as data-collection-trigger sends it. */
-export interface SyncRequest {
-  readonly symbols: readonly string[];
-  readonly timeframes: readonly Timeframe[];
-}
+/** The body of POST /api/v1/data/sync (the domain's DataSyncRequest, as data-collection-trigger sends it). */
+export type SyncRequest = DataSyncRequest;
 
 /** What one series' sync did. */
 export interface SeriesSyncResult {

@@ -1,5 +1,6 @@
 export * from './backtest.js';
 export * from './common.js';
+export * from './data.js';
 export * from './messages.js';
 export * from './parse.js';
 export * from './schedule.js';
