@@ -7,7 +7,6 @@ import type { SeriesKey } from '../candles.js';
 import { createCcxtSource } from '../source/ccxt-source.js';
 import type { CandleSource } from '../source/candle-source.js';
 import { createCandleStore, localBlobs } from '../store/index.js';
-import { createJobRunner } from './jobs.js';
 import { memorySeriesStore } from './memory-store.js';
 import { syncMany, syncSeries } from './sync.js';
 
@@ -123,19 +122,6 @@ describe('syncSeries / syncMany against the fake exchange', () => {
     expect(fake.requests).toHaveLength(0);
   });
 
-  it('runs a long backfill as a job and reports it', async () => {
-    const store = memorySeriesStore();
-    const jobs = createJobRunner((req: { symbols: string[] }, signal) => syncMany({ store, source, symbols: req.symbols, timeframes: ['1h'], since: T0, now, signal }));
-    const id = jobs.start({ symbols: ['BTC/USDT', 'ETH/USDT'] });
-    expect(jobs.get(id)).toMatchObject({ id, status: 'running', request: { symbols: ['BTC/USDT', 'ETH/USDT'] } });
-    const done = await jobs.wait(id);
-    expect(done.status).toBe('succeeded');
-    expect(done.results?.map((o) => o.ok && o.result.fetched)).toEqual([2160, 2160]);
-    expect(Date.parse(done.finishedAt!)).toBeGreaterThanOrEqual(Date.parse(done.startedAt));
-    expect(jobs.list().map((j) => j.id)).toEqual([id]);
-    await jobs.close();
-  });
-
   it('syncs into the Parquet candle store in a folder', async () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sync-store-'));
     try {
@@ -150,33 +136,5 @@ describe('syncSeries / syncMany against the fake exchange', () => {
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }
-  });
-});
-
-describe('createJobRunner', () => {
-  it('records a failed job with its error and forgets old finished jobs', async () => {
-    const jobs = createJobRunner(async (n: number) => {
-      if (n < 0) throw new Error(`negative: ${n}`);
-      return n * 2;
-    }, { keep: 2 });
-    const ids = [jobs.start(1), jobs.start(-1), jobs.start(3)];
-    const finished = await Promise.all(ids.map((id) => jobs.wait(id)));
-    expect(finished.map((j) => [j.status, j.results, j.error])).toEqual([
-      ['succeeded', 2, undefined],
-      ['failed', undefined, 'negative: -1'],
-      ['succeeded', 6, undefined],
-    ]);
-    expect(jobs.get(ids[0]!)).toBeUndefined();
-    expect(jobs.list().map((j) => j.request)).toEqual([3, -1]);
-    await expect(jobs.wait('nope')).rejects.toThrow('no job nope');
-  });
-
-  it('close() aborts running jobs', async () => {
-    const jobs = createJobRunner(
-      (_: null, signal) => new Promise<never>((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason as Error))),
-    );
-    const id = jobs.start(null);
-    await jobs.close();
-    expect(jobs.get(id)).toMatchObject({ status: 'failed', error: 'job runner closed' });
   });
 });
