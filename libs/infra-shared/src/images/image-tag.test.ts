@@ -44,6 +44,9 @@ describe('image content tags', () => {
     expect(() => imageTag(imageBuild('service', 'backend'), workspace({ 'nx.json': '{}', 'docker/service.Dockerfile': 'FROM x' }))).toThrow(
       'image backend: build context dist/apps/services/backend does not exist (npx nx run backend:build)',
     );
+    expect(() => imageTag(imageBuild('strategy', 'ma-crossover'), workspace({ 'nx.json': '{}', 'docker/strategy.Dockerfile': 'FROM x' }))).toThrow(
+      'image strategy-ma-crossover: build context dist/apps/strategies/ma-crossover does not exist (npx nx run strategy-ma-crossover:build)',
+    );
     expect(() => imageBuild('service', 'frontend')).toThrow('unknown service image "frontend"; allowed: backend');
   });
 });

@@ -73,7 +73,9 @@ export function contentTag(files: readonly { path: string; content: Buffer | str
 export function imageTag(build: ImageBuild, root = findWorkspaceRoot(), baseImage = ''): string {
   const contextDir = join(root, build.contextDir);
   if (!existsSync(contextDir) || !statSync(contextDir).isDirectory()) {
-    const how = build.contextDir.startsWith('dist/') ? `npx nx run ${build.name}:build` : `add the service project at ${build.contextDir}`;
+    // Strategy projects are named strategy-<name> (their repository); Lambdas and services by their name.
+    const project = build.kind === 'strategy' ? build.repoKey : build.name;
+    const how = build.contextDir.startsWith('dist/') ? `npx nx run ${project}:build` : `add the service project at ${build.contextDir}`;
     throw new Error(`image ${build.repoKey}: build context ${build.contextDir} does not exist (${how})`);
   }
   const dockerfilePath = join(root, build.dockerfile);
