@@ -2,6 +2,7 @@ export * from './app.js';
 export * from './auth/index.js';
 export * from './config.js';
 export * from './health.js';
+export * from './outage.js';
 export * from './problem.js';
 export * from './request-id.js';
 export * from './shutdown.js';

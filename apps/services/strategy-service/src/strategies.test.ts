@@ -1,6 +1,5 @@
-import { StrategyConfigFile, ValidationError, type ParameterSpec } from '@tradai/domain';
+import { StrategyConfigFile, type ParameterSpec } from '@tradai/domain';
 import { describe, expect, it } from 'vitest';
-import { isOutage } from './downstream.js';
 import { configFileFor, configObject, versionView } from './strategies.js';
 import { strategyServiceConfig } from './config.js';
 
@@ -31,23 +30,6 @@ describe('config files (pure)', () => {
       source: 'rollback',
       restoredFrom: 1,
     });
-  });
-});
-
-describe('isOutage', () => {
-  it('treats refused connections, timeouts, throttling and 5xx as outages', () => {
-    expect(isOutage(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }))).toBe(true);
-    expect(isOutage(Object.assign(new AggregateError([Object.assign(new Error('a'), { code: 'ECONNREFUSED' })]), {}))).toBe(true);
-    expect(isOutage({ name: 'ThrottlingException', $fault: 'client', $metadata: { httpStatusCode: 400 } })).toBe(true);
-    expect(isOutage({ name: 'InternalServerError', $fault: 'server', $metadata: { httpStatusCode: 500 } })).toBe(true);
-    expect(isOutage({ name: 'TimeoutError' })).toBe(true);
-  });
-
-  it('does not hide client mistakes or bugs behind a 503', () => {
-    expect(isOutage({ name: 'AccessDeniedException', $fault: 'client', $metadata: { httpStatusCode: 403 } })).toBe(false);
-    expect(isOutage({ name: 'ResourceNotFoundException', $fault: 'client', $metadata: { httpStatusCode: 400 } })).toBe(false);
-    expect(isOutage(new TypeError('undefined is not a function'))).toBe(false);
-    expect(isOutage(new ValidationError('bad', 'x'))).toBe(false);
   });
 });
 
