@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { API_ROUTES, API_SCOPES, findRoute, routeKey, scopeClaim, USER_GROUPS } from './api.js';
+import { API_ROUTES, API_SCOPES, fastifyPath, findRoute, routeKey, routeTemplate, scopeClaim, USER_GROUPS } from './api.js';
 import { ENV } from './env.js';
 import { LAMBDA_ACCESS, lambdaEnvNames } from './lambda-access.js';
 
@@ -42,5 +42,14 @@ describe('API_ROUTES authorization matrix', () => {
     expect(findRoute('GET', '/api/v1/strategies/:name')).toBeUndefined();
     expect(findRoute('DELETE', '/api/v1/strategies')).toBeUndefined();
     expect(scopeClaim('strategies.write')).toBe('tradai-api/strategies.write');
+  });
+});
+
+describe('route paths', () => {
+  it('converts between Fastify paths and API_ROUTES templates, both ways', () => {
+    expect(routeTemplate('/api/v1/models/:name/promote')).toBe('/api/v1/models/{name}/promote');
+    expect(fastifyPath('/api/v1/data/sync/{jobId}')).toBe('/api/v1/data/sync/:jobId');
+    // Every route our Fastify services serve (the mlflow greedy proxy is upstream MLflow's).
+    for (const r of API_ROUTES.filter((x) => x.target !== 'mlflow')) expect(routeTemplate(fastifyPath(r.path))).toBe(r.path);
   });
 });

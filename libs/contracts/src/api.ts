@@ -104,6 +104,16 @@ export function routeKey(route: ApiRoute): string {
   return `${route.method} ${route.path}`;
 }
 
+/** Fastify's path `/api/v1/backtests/:id` -> the API_ROUTES template `/api/v1/backtests/{id}`. */
+export function routeTemplate(fastifyPath: string): string {
+  return fastifyPath.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+}
+
+/** The API_ROUTES template `/api/v1/strategies/{name}` -> Fastify's path `/api/v1/strategies/:name`. */
+export function fastifyPath(template: string): string {
+  return template.replace(/\{([^}]+)\}/g, ':$1');
+}
+
 /**
  * ALB_PATH_PATTERNS: path-based routing per ALB service. An ALB rule accepts at most 5
  * condition values, so compute splits longer lists over several rules.

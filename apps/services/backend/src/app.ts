@@ -1,4 +1,4 @@
-import { findRoute, type ApiRoute, type HttpMethod } from '@tradai/contracts';
+import { findRoute, routeTemplate, type ApiRoute, type HttpMethod } from '@tradai/contracts';
 import { createServiceApp, type ServiceApp } from '@tradai/service-runtime';
 import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { BackendDeps } from './deps.js';
@@ -19,11 +19,6 @@ export interface BackendAppOptions {
    * API). /health and /openapi.json stay open. Omitted only by tests of the routes themselves.
    */
   readonly authorize?: (route: ApiRoute) => (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
-}
-
-/** Fastify's `/api/v1/backtests/:id` -> the API_ROUTES template `/api/v1/backtests/{id}`. */
-export function routeTemplate(url: string): string {
-  return url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 }
 
 /**

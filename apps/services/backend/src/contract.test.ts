@@ -2,12 +2,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { ALB_PATH_PATTERNS, API_ROUTES, type ServiceEndpointName } from '@tradai/contracts';
+import { ALB_PATH_PATTERNS, API_ROUTES, routeTemplate, type ServiceEndpointName } from '@tradai/contracts';
 import { createDocumentClient } from '@tradai/domain';
 import { LOCAL_AWS } from '@tradai/domain/testing';
 import { OPENAPI_PATH, type ServiceApp } from '@tradai/service-runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBackendApp, routeTemplate } from './app.js';
+import { buildBackendApp } from './app.js';
 import { depsFrom } from './deps.js';
 
 /*

@@ -1,3 +1,4 @@
+import { routeTemplate } from '@tradai/contracts';
 import { NotFoundError, ValidationError } from '@tradai/domain';
 import type { Timeframe } from '@tradai/market-data';
 import { accessFor, problemResponses, requireAccess, type ServiceApp, type TokenVerifier } from '@tradai/service-runtime';
@@ -16,11 +17,8 @@ export const DATA_ROUTES = {
   ohlcv: '/api/v1/data/ohlcv/:symbol',
 } as const;
 
-/** `/api/v1/data/sync/:jobId` -> `/api/v1/data/sync/{jobId}`: the API_ROUTES (gateway) form. */
-export const gatewayPath = (fastifyPath: string) => fastifyPath.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
-
 /** The hook enforcing the API_ROUTES access row of `method path`; throws at start-up for a route the table lacks. */
-const guard = (verify: TokenVerifier, method: 'GET' | 'POST', path: string) => requireAccess(verify, accessFor(method, gatewayPath(path)));
+const guard = (verify: TokenVerifier, method: 'GET' | 'POST', path: string) => requireAccess(verify, accessFor(method, routeTemplate(path)));
 
 /** Answers of the token check, declared on every guarded route (503: signing keys unreachable). */
 const AUTH_PROBLEMS = [401, 403, 503] as const;

@@ -1,9 +1,8 @@
-import { ALB_PATH_PATTERNS, API_ROUTES, routeKey, type ServiceEndpointName } from '@tradai/contracts';
+import { ALB_PATH_PATTERNS, API_ROUTES, fastifyPath, routeKey, type ServiceEndpointName } from '@tradai/contracts';
 import type { ServiceApp } from '@tradai/service-runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildStrategyService } from './app.js';
 import { strategyServiceConfig } from './config.js';
-import { fastifyPath } from './routes.js';
 
 /*
  * The contract between API_ROUTES (what API Gateway and the ALB send here), the service's OpenAPI

@@ -1,3 +1,4 @@
+import { fastifyPath } from '@tradai/contracts';
 import type { ConfigVersionRepo } from '@tradai/domain';
 import { problemResponses } from '@tradai/service-runtime';
 import { accessFor, requireAccess, type TokenVerifier } from '@tradai/service-runtime';
@@ -16,8 +17,6 @@ export const STRATEGY_ROUTES = {
   versions: { method: 'GET', path: '/api/v1/strategies/{name}/versions' },
 } as const;
 
-/** `/api/v1/strategies/{name}` -> `/api/v1/strategies/:name`. */
-export const fastifyPath = (template: string) => template.replace(/\{([^}]+)\}/g, ':$1');
 
 export interface StrategyRoutesDeps {
   readonly s3: S3Client;
