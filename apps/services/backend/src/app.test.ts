@@ -1,8 +1,8 @@
 import type { ApiRoute } from '@tradai/contracts';
-import { HttpError } from '@tradai/service-runtime';
+import { guardApiRoutes, HttpError } from '@tradai/service-runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteOptions } from 'fastify';
-import { attachAuthorization } from './app.js';
+import { SERVICE_NAME } from './app.js';
 import { startHarness, type Harness } from './test-support.js';
 
 /** The auth wiring, independent of how tokens are checked: each /api/v1 route gets its API_ROUTES row. */
@@ -39,7 +39,7 @@ describe('authorization wiring', () => {
   });
 
   it('refuses to start with an /api/v1 route API_ROUTES does not govern, and admits HEAD as its GET', () => {
-    const hook = attachAuthorization(() => async () => undefined);
+    const hook = guardApiRoutes(SERVICE_NAME, () => async () => undefined);
     const handler = async () => ({});
     expect(() => hook({ method: 'GET', url: '/api/v1/secret/:id', handler } as RouteOptions)).toThrow('GET /api/v1/secret/{id} is not an authenticated backend-api route in API_ROUTES');
     expect(() => hook({ method: 'POST', url: '/api/v1/backtests', handler } as RouteOptions)).toThrow('POST /api/v1/backtests is not an authenticated backend-api route');

@@ -1,6 +1,4 @@
-import { findRoute, routeTemplate, type ApiRoute, type HttpMethod } from '@tradai/contracts';
-import { createServiceApp, type ServiceApp } from '@tradai/service-runtime';
-import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import { createServiceApp, guardApiRoutes, type Authorize, type ServiceApp } from '@tradai/service-runtime';
 import type { BackendDeps } from './deps.js';
 import { backtestRoutes } from './routes/backtests.js';
 import { modelRoutes } from './routes/models.js';
@@ -18,24 +16,7 @@ export interface BackendAppOptions {
    * route (onRequest: before body validation, so an anonymous caller learns nothing about the
    * API). /health and /openapi.json stay open. Omitted only by tests of the routes themselves.
    */
-  readonly authorize?: (route: ApiRoute) => (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
-}
-
-/**
- * onRoute hook: attaches the route's check from API_ROUTES, and refuses to start with an /api/v1
- * route the table does not have (it would be unreachable behind API Gateway, and ungoverned).
- */
-export function attachAuthorization(authorize: NonNullable<BackendAppOptions['authorize']>) {
-  return (opts: RouteOptions) => {
-    const methods = (Array.isArray(opts.method) ? opts.method : [opts.method]).map((m) => (m === 'HEAD' ? 'GET' : m));
-    for (const method of methods) {
-      const route = findRoute(method as HttpMethod, routeTemplate(opts.url));
-      if (!route?.access || route.target !== SERVICE_NAME) throw new Error(`${method} ${routeTemplate(opts.url)} is not an authenticated ${SERVICE_NAME} route in API_ROUTES`);
-      const check = authorize(route);
-      const existing = opts.onRequest ? (Array.isArray(opts.onRequest) ? opts.onRequest : [opts.onRequest]) : [];
-      opts.onRequest = [check, ...existing];
-    }
-  };
+  readonly authorize?: Authorize;
 }
 
 /**
@@ -53,7 +34,7 @@ export async function buildBackendApp(deps: BackendDeps, opts: BackendAppOptions
     ...(opts.logStream ? { logStream: opts.logStream } : {}),
   });
   await app.register(async (api) => {
-    if (opts.authorize) api.addHook('onRoute', attachAuthorization(opts.authorize));
+    if (opts.authorize) api.addHook('onRoute', guardApiRoutes(SERVICE_NAME, opts.authorize));
     await api.register(backtestRoutes(deps));
     await api.register(modelRoutes(deps));
     await api.register(operationsRoutes(deps));

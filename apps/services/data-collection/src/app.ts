@@ -24,16 +24,18 @@ export async function buildApp(deps: BuildAppDeps): Promise<ServiceApp> {
     logLevel: service.logLevel,
     ...(deps.logStream ? { logStream: deps.logStream } : {}),
   });
-  registerDataRoutes(app, {
-    exchange: deps.config.exchange,
-    symbols: deps.config.symbols,
-    timeframes: deps.config.timeframes,
-    store: deps.store,
-    jobs: deps.jobs,
-    verify: deps.verify,
-    syncWaitMs: deps.config.syncWaitMs,
-    ...(deps.now ? { now: deps.now } : {}),
-  });
+  await app.register(async (api) =>
+    registerDataRoutes(api, {
+      exchange: deps.config.exchange,
+      symbols: deps.config.symbols,
+      timeframes: deps.config.timeframes,
+      store: deps.store,
+      jobs: deps.jobs,
+      verify: deps.verify,
+      syncWaitMs: deps.config.syncWaitMs,
+      ...(deps.now ? { now: deps.now } : {}),
+    }),
+  );
   // A sync running at shutdown is aborted; what it wrote stays, and the next sync resumes after it.
   app.addHook('onClose', async () => deps.jobs.close());
   return app;

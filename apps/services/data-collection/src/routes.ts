@@ -1,7 +1,6 @@
-import { routeTemplate } from '@tradai/contracts';
 import { NotFoundError, ValidationError } from '@tradai/domain';
 import type { Timeframe } from '@tradai/market-data';
-import { accessFor, problemResponses, requireAccess, type ServiceApp, type TokenVerifier } from '@tradai/service-runtime';
+import { guardApiRoutes, problemResponses, requireAccess, type ServiceApp, type TokenVerifier } from '@tradai/service-runtime';
 import type * as z from 'zod/mini';
 import type { Job, JobQueue } from './jobs.js';
 import { DEFAULT_OHLCV_LIMIT, pageWindow } from './ohlcv.js';
@@ -17,8 +16,6 @@ export const DATA_ROUTES = {
   ohlcv: '/api/v1/data/ohlcv/:symbol',
 } as const;
 
-/** The hook enforcing the API_ROUTES access row of `method path`; throws at start-up for a route the table lacks. */
-const guard = (verify: TokenVerifier, method: 'GET' | 'POST', path: string) => requireAccess(verify, accessFor(method, routeTemplate(path)));
 
 /** Answers of the token check, declared on every guarded route (503: signing keys unreachable). */
 const AUTH_PROBLEMS = [401, 403, 503] as const;
@@ -68,16 +65,17 @@ function jobView(job: Job<SyncRequest, SeriesSyncResult[]>): z.infer<typeof Sync
 }
 
 /**
- * The data routes (API_ROUTES: GET symbols, POST sync, GET ohlcv/{symbol}) and the sync job status.
- * Each checks its API_ROUTES access row in `onRequest`, before the body is parsed or validated.
+ * The data routes (API_ROUTES: GET symbols, POST sync, GET sync/{jobId}, GET ohlcv/{symbol}). Each
+ * checks its API_ROUTES access row first (guardApiRoutes), before the body is parsed or validated;
+ * call it inside an encapsulated scope so the hook leaves /health and /openapi.json open.
  */
 export function registerDataRoutes(app: ServiceApp, deps: DataRoutesDeps): void {
   const now = deps.now ?? Date.now;
+  app.addHook('onRoute', guardApiRoutes('data-collection', (route) => requireAccess(deps.verify, route.access!)));
 
   app.get(
     DATA_ROUTES.symbols,
     {
-      onRequest: guard(deps.verify, 'GET', DATA_ROUTES.symbols),
       schema: { summary: 'Configured symbols and timeframes with their stored ranges', tags: ['data'], response: { 200: SymbolsResponse, ...problemResponses(...AUTH_PROBLEMS) } },
     },
     async () => {
@@ -95,7 +93,6 @@ export function registerDataRoutes(app: ServiceApp, deps: DataRoutesDeps): void 
   app.post(
     DATA_ROUTES.sync,
     {
-      onRequest: guard(deps.verify, 'POST', DATA_ROUTES.sync),
       schema: {
         summary: 'Sync candles from the exchange, incrementally from the last stored candle',
         description: `Answers 200 with the results when the sync finishes within ${deps.syncWaitMs} ms, else 202 with the job to poll.`,
@@ -117,7 +114,6 @@ export function registerDataRoutes(app: ServiceApp, deps: DataRoutesDeps): void 
   app.get(
     DATA_ROUTES.syncJob,
     {
-      onRequest: guard(deps.verify, 'GET', DATA_ROUTES.syncJob),
       schema: { summary: 'Status of a sync job', tags: ['data'], params: JobParams, response: { 200: SyncJob, ...problemResponses(404, ...AUTH_PROBLEMS) } },
     },
     async (req) => {
@@ -130,7 +126,6 @@ export function registerDataRoutes(app: ServiceApp, deps: DataRoutesDeps): void 
   app.get(
     DATA_ROUTES.ohlcv,
     {
-      onRequest: guard(deps.verify, 'GET', DATA_ROUTES.ohlcv),
       schema: {
         summary: 'Stored candles of one symbol, paged',
         description: 'Symbol as BTC-USDT or URL-encoded BTC%2FUSDT. A page holds at most `limit` candles; pass `next` as `start` for the following page.',

@@ -1,7 +1,7 @@
 import { fastifyPath } from '@tradai/contracts';
 import type { ConfigVersionRepo } from '@tradai/domain';
 import { problemResponses } from '@tradai/service-runtime';
-import { accessFor, requireAccess, type TokenVerifier } from '@tradai/service-runtime';
+import { guardApiRoutes, requireAccess, type TokenVerifier } from '@tradai/service-runtime';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ConfigResult, CreateStrategyBody, ListQuery, NameParams, PutConfigBody, Strategy, StrategyList, VersionList, VersionsQuery } from './schemas.js';
@@ -36,12 +36,12 @@ const AUTH_PROBLEMS = [401, 403, 503] as const;
  */
 export const strategyRoutes: FastifyPluginAsyncZod<{ deps: StrategyRoutesDeps }> = async (app, { deps }) => {
   const strategies = new Strategies(new StrategyStore(deps), deps.now);
-  const guard = (r: { method: 'GET' | 'POST' | 'PUT'; path: string }) => requireAccess(deps.verify, accessFor(r.method, r.path));
+  // Every route below gets the check of its API_ROUTES row; a route the table lacks stops the start.
+  app.addHook('onRoute', guardApiRoutes('strategy-service', (route) => requireAccess(deps.verify, route.access!)));
 
   app.get(
     fastifyPath(STRATEGY_ROUTES.list.path),
     {
-      onRequest: guard(STRATEGY_ROUTES.list),
       schema: { summary: 'List strategies (by name, paged)', tags: TAGS, querystring: ListQuery, response: { 200: StrategyList, ...problemResponses(400, ...AUTH_PROBLEMS) } },
     },
     async (req) => strategies.list(req.query.limit, req.query.cursor),
@@ -50,7 +50,6 @@ export const strategyRoutes: FastifyPluginAsyncZod<{ deps: StrategyRoutesDeps }>
   app.post(
     fastifyPath(STRATEGY_ROUTES.create.path),
     {
-      onRequest: guard(STRATEGY_ROUTES.create),
       schema: { summary: 'Create a strategy with its declared parameters', tags: TAGS, body: CreateStrategyBody, response: { 201: Strategy, ...problemResponses(400, 409, ...AUTH_PROBLEMS) } },
     },
     async (req, reply) => reply.status(201).send(await strategies.create(req.body)),
@@ -59,7 +58,6 @@ export const strategyRoutes: FastifyPluginAsyncZod<{ deps: StrategyRoutesDeps }>
   app.get(
     fastifyPath(STRATEGY_ROUTES.get.path),
     {
-      onRequest: guard(STRATEGY_ROUTES.get),
       schema: { summary: 'A strategy with its latest config version and the image it runs', tags: TAGS, params: NameParams, response: { 200: Strategy, ...problemResponses(400, 404, ...AUTH_PROBLEMS) } },
     },
     async (req) => strategies.get(req.params.name),
@@ -68,7 +66,6 @@ export const strategyRoutes: FastifyPluginAsyncZod<{ deps: StrategyRoutesDeps }>
   app.put(
     fastifyPath(STRATEGY_ROUTES.putConfig.path),
     {
-      onRequest: guard(STRATEGY_ROUTES.putConfig),
       schema: {
         summary: 'Add the next config version',
         description: 'Checks the parameters against the declared specs, writes an immutable config file and appends the next version (conditional write).',
@@ -84,7 +81,6 @@ export const strategyRoutes: FastifyPluginAsyncZod<{ deps: StrategyRoutesDeps }>
   app.get(
     fastifyPath(STRATEGY_ROUTES.versions.path),
     {
-      onRequest: guard(STRATEGY_ROUTES.versions),
       schema: { summary: 'Config versions, newest first (paged)', tags: TAGS, params: NameParams, querystring: VersionsQuery, response: { 200: VersionList, ...problemResponses(400, 404, ...AUTH_PROBLEMS) } },
     },
     async (req) => strategies.versions(req.params.name, req.query.limit, req.query.cursor),
