@@ -1,6 +1,5 @@
-import { join } from 'node:path';
-import type { BuildOptions } from 'esbuild';
-import { ESM_REQUIRE_BANNER } from '../lambda/build-options.js';
+import type { BuildOptions, Plugin } from 'esbuild';
+import { bundleArtifactsPlugin, ESM_REQUIRE_BANNER } from '../lambda/build-options.js';
 
 /**
  * Our container images on plain Node 22: the services (apps/services) and the strategy tasks
@@ -11,39 +10,34 @@ import { ESM_REQUIRE_BANNER } from '../lambda/build-options.js';
 export const CONTAINER_DIRS = { service: 'services', strategy: 'strategies' } as const;
 export type ContainerKind = keyof typeof CONTAINER_DIRS;
 
-export function isContainerKind(value: string): value is ContainerKind {
-  return Object.hasOwn(CONTAINER_DIRS, value);
-}
-
-/** Paths of one container build, relative to the workspace root. */
-export function containerPaths(kind: ContainerKind, name: string): { entry: string; outdir: string; outfile: string } {
-  const outdir = join('dist', 'apps', CONTAINER_DIRS[kind], name);
-  return { entry: join('apps', CONTAINER_DIRS[kind], name, 'src', 'main.ts'), outdir, outfile: join(outdir, 'main.mjs') };
-}
-
-/** esbuild options for one container image (pure: the caller checks the entry exists and runs the build). */
-export function containerBuildOptions(kind: ContainerKind, name: string, root: string): BuildOptions & { metafile: true } {
-  const { entry, outfile } = containerPaths(kind, name);
+/**
+ * The esbuild options the `@nx/esbuild` executor has no option for (its `esbuildConfig`), for every
+ * service and strategy bundle; entry, outfile, format, platform, target, minify and sourcemap are the
+ * target's options (tools/nx-plugin). Nothing is external: `thirdParty` bundles every package.
+ */
+export function containerEsbuildConfig(): BuildOptions {
   return {
-    absWorkingDir: root,
-    entryPoints: [join(root, entry)],
-    outfile: join(root, outfile),
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node22',
-    minify: true,
-    // Long-running processes: keep names so stack traces and pino's error serialiser stay readable.
-    keepNames: true,
-    sourcemap: true,
-    sourcesContent: false,
-    metafile: true,
+    outExtension: { '.js': '.mjs' },
     // Prefer ESM entry points of dependencies (tree-shaking); `module` before `main`.
     mainFields: ['module', 'main'],
-    tsconfig: join(root, 'tsconfig.base.json'),
+    // Long-running processes: keep names so stack traces and pino's error serialiser stay readable.
+    keepNames: true,
+    sourcesContent: false,
     // CommonJS dependencies call require() (Node built-ins); ESM output has none of its own.
     banner: { js: ESM_REQUIRE_BANNER },
     legalComments: 'none',
-    logLevel: 'silent',
+    // dist/apps/services/<name> -> dist/service-meta/<name>.json, strategies -> dist/strategy-meta.
+    plugins: [containerArtifactsPlugin],
   };
 }
+
+/** Sends each container's metafile to dist/<kind>-meta, the kind read from its output folder. */
+const containerArtifactsPlugin: Plugin = {
+  name: 'tradai-container-artifacts',
+  setup(build) {
+    const outfile = build.initialOptions.outfile ?? '';
+    const kind = (Object.keys(CONTAINER_DIRS) as ContainerKind[]).find((k) => outfile.split(/[\\/]/).includes(CONTAINER_DIRS[k]));
+    if (!kind) throw new Error(`container build: outfile ${outfile || '(none)'} is not under dist/apps/{${Object.values(CONTAINER_DIRS).join(',')}}`);
+    return bundleArtifactsPlugin(`${kind}-meta`).setup(build);
+  },
+};

@@ -38,6 +38,15 @@ const envConfigurations = () => ({
 
 const TOOL_INPUTS = ['{workspaceRoot}/tools/pulumi/**/*', '{workspaceRoot}/tools/synth/**/*'];
 
+/**
+ * preview/up/deploy pass the CrossGuard policy pack (tools/pulumi/policy-pack.ts), built first. Its
+ * cross-stack rules read every layer's plan of the environment: preview and up synthesize them;
+ * deploy does not (the affected deploy graph stays build, image, push, up), so the pipeline runs
+ * `npm run plans -- -c <env>` before it and tools/pulumi stops naming that command if one is missing.
+ */
+const POLICY_PACK_DEPS = [{ projects: ['policy'], target: 'policy-pack' }];
+const PLANS_DEPS = [{ projects: ['persistent', 'foundation', 'compute', 'edge'], target: 'synth' }];
+
 function stackTargets(projectRoot: string, layer: string): Record<string, TargetConfiguration> {
   const pulumi = (command: string, extra: Partial<TargetConfiguration> = {}): TargetConfiguration => ({
     executor: 'nx:run-commands',
@@ -70,12 +79,20 @@ function stackTargets(projectRoot: string, layer: string): Record<string, Target
       outputs: [`{workspaceRoot}/dist/synth/{options.environment}/${layer}.json`],
       cache: true,
     },
-    preview: pulumi('preview', { dependsOn: ['bundle', '^build'] }),
-    up: pulumi('up', { dependsOn: ['bundle', '^build'] }),
+    preview: pulumi('preview', { dependsOn: ['bundle', '^build', ...POLICY_PACK_DEPS, ...PLANS_DEPS] }),
+    up: pulumi('up', { dependsOn: ['bundle', '^build', ...POLICY_PACK_DEPS, ...PLANS_DEPS] }),
     refresh: pulumi('refresh', { dependsOn: ['bundle'] }),
     destroy: pulumi('destroy', { dependsOn: ['bundle'] }),
     // `deploy` is `up` with every upstream deploy first (images pushed, upstream layers up).
-    deploy: pulumi('up --skip-unchanged', { dependsOn: ['bundle', '^deploy'] }),
+    deploy: pulumi('up --skip-unchanged', { dependsOn: ['bundle', '^deploy', ...POLICY_PACK_DEPS] }),
+    // Offline plan diff against a git ref: `nx run <layer>:diff -c <env> --base=<ref>` (tools/diff).
+    diff: {
+      executor: 'nx:run-commands',
+      // {args.*} in the command turns off argument forwarding: every flag the CLI takes is spelled out (unset = empty).
+      options: { command: `tsx tools/diff/cli.ts --layer=${layer} --env={args.environment} --base={args.base} --json={args.json} --comment={args.comment}`, cwd: '{workspaceRoot}', environment: 'dev' },
+      ...envConfigurations(),
+      cache: false,
+    },
   };
 }
 
@@ -119,15 +136,47 @@ function strategyDeploy(name: string): TargetConfiguration {
   };
 }
 
-/** The esbuild bundle of a Lambda (tools/lambda) or of a service or strategy container (tools/containers). */
+/**
+ * The esbuild bundle of a Lambda or of a service or strategy container, through `@nx/esbuild`.
+ * Options the executor lacks (banner, plugins, output extension) are in its esbuildConfig
+ * (tools/lambda/build-options.ts, tools/containers/build-options.ts). Lambdas bundle the AWS SDK;
+ * configuration `runtime-sdk` leaves it to the Lambda runtime (the cold-start comparison of
+ * `npm run bench:lambdas`).
+ */
 function bundleBuild(kind: ImageKind, name: string): TargetConfiguration {
-  const command = kind === 'lambda' ? `tsx tools/lambda/build.ts --name=${name}` : `tsx tools/containers/build.ts --kind=${kind} --name=${name}`;
+  const lambda = kind === 'lambda';
+  const [entry, outputFileName] = lambda ? ['handler.ts', 'index.mjs'] : ['main.ts', 'main.mjs'];
+  const metaDir = `${kind}-meta`;
   return {
-    executor: 'nx:run-commands',
-    options: { command, cwd: '{workspaceRoot}' },
-    // Containers share the Lambda build's banner and size report.
-    inputs: ['production', '^production', '{workspaceRoot}/tools/lambda/**/*', ...(kind === 'lambda' ? [] : ['{workspaceRoot}/tools/containers/**/*'])],
-    outputs: [`{workspaceRoot}/dist/apps/${PLURAL[kind]}/${name}`],
+    executor: '@nx/esbuild:esbuild',
+    options: {
+      main: `apps/${PLURAL[kind]}/${name}/src/${entry}`,
+      outputPath: `dist/apps/${PLURAL[kind]}/${name}`,
+      outputFileName,
+      tsConfig: 'tsconfig.base.json',
+      format: ['esm'],
+      platform: 'node',
+      target: 'node22',
+      bundle: true,
+      // Bundle npm packages too: the image has no node_modules (the executor's default leaves them external).
+      thirdParty: true,
+      minify: true,
+      sourcemap: true,
+      // The `typecheck` target does that; the build only bundles.
+      skipTypeCheck: true,
+      assets: [],
+      esbuildConfig: lambda ? 'tools/lambda/esbuild.config.mjs' : 'tools/containers/esbuild.config.mjs',
+    },
+    ...(lambda ? { configurations: { 'runtime-sdk': { esbuildConfig: 'tools/lambda/esbuild.runtime-sdk.config.mjs' } } } : {}),
+    inputs: [
+      'production',
+      '^production',
+      '{workspaceRoot}/tools/lambda/build-options.ts',
+      '{workspaceRoot}/tools/lambda/*.config.mjs',
+      ...(lambda ? [] : ['{workspaceRoot}/tools/containers/build-options.ts', '{workspaceRoot}/tools/containers/*.config.mjs']),
+      { externalDependencies: ['esbuild', '@nx/esbuild', 'tsx'] },
+    ],
+    outputs: [`{workspaceRoot}/dist/apps/${PLURAL[kind]}/${name}`, `{workspaceRoot}/dist/${metaDir}/${name}.json`],
     cache: true,
   };
 }
