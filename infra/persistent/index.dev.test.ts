@@ -35,15 +35,16 @@ describe('tradai-persistent dev', () => {
     }
     expect(outputs['pulumi_state_bucket_name']).toBe('tradai-pulumi-state-dev');
     expect(outputs['cognito_user_pool_endpoint']).toBe(`cognito-idp.eu-central-1.amazonaws.com/${String(outputs['cognito_user_pool_id'])}`);
-    expect(outputs['codeartifact_repository_endpoint']).toMatch(/^https:\/\/tradai-codeartifact-dev-123456789012\.d\.codeartifact\.eu-central-1\.amazonaws\.com\/npm\/tradai-packages-dev\/$/);
+    expect(outputs['codeartifact_repository_endpoint']).toMatch(/^https:\/\/tradai-codeartifact-dev-123456789012\.d\.codeartifact\.eu-central-1\.amazonaws\.com\/pypi\/tradai-python-dev\/$/);
   });
 
-  it('creates the seed resources: 5 + 1 buckets, 12 tables, 24 + 1 repositories, Cognito, CodeArtifact, one trail', () => {
+  it('creates the seed resources: 5 buckets, 12 tables, 24 + 1 repositories, Cognito, CodeArtifact, one trail', () => {
     const counts = mocks.countsByType();
-    expect(counts[T.bucket]).toBe(6);
-    expect(counts[T.policy]).toBe(6);
-    expect(counts[T.publicAccess]).toBe(6);
-    expect(counts[T.encryption]).toBe(6);
+    expect(counts[T.bucket]).toBe(5);
+    expect(counts[T.policy]).toBe(5);
+    expect(counts[T.publicAccess]).toBe(5);
+    expect(counts[T.encryption]).toBe(5);
+    // Four data buckets and the bootstrap-made state bucket log into the logs bucket.
     expect(counts[T.logging]).toBe(5);
     expect(counts[T.table]).toBe(12);
     expect(counts[T.repository]).toBe(25);
@@ -65,6 +66,12 @@ describe('tradai-persistent dev', () => {
     expect(logsPolicies).toHaveLength(1);
     const sids = (JSON.parse(logsPolicies[0]!.inputs['policy'] as string) as { Statement: { Sid: string }[] }).Statement.map((s) => s.Sid);
     expect(sids).toEqual(['DenyInsecureTransport', 'S3ServerAccessLogsDelivery', 'AlbAccessLogsDelivery', 'CloudTrailAclCheck', 'CloudTrailWrite']);
+  });
+
+  it('does not create the state bucket (bootstrap does) but looks it up and exports the name found', () => {
+    expect(mocks.byType(T.bucket).map((b) => b.inputs['bucket'])).not.toContain('tradai-pulumi-state-dev');
+    expect(mocks.invokes.filter((i) => i.token === 'aws:s3/getBucket:getBucket').map((i) => i.inputs['bucket'])).toEqual(['tradai-pulumi-state-dev']);
+    expect(outputs['pulumi_state_bucket_name']).toBe('tradai-pulumi-state-dev');
   });
 
   it('lets the state bucket log into the logs bucket', () => {

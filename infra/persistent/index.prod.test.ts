@@ -23,7 +23,7 @@ describe('tradai-persistent prod', () => {
 
   it('protects every data-bearing resource (protect + retainOnDelete)', () => {
     const data = [T.bucket, T.table, T.repository, T.userPool, T.caDomain, T.caRepository].flatMap((t) => mocks.byType(t));
-    expect(data).toHaveLength(6 + 12 + 24 + 1 + 1 + 2);
+    expect(data).toHaveLength(5 + 12 + 24 + 1 + 1 + 2);
     for (const r of data) expect(optionsOf(options, r.type, r.name), `${r.type} ${r.name}`).toEqual(expect.objectContaining({ protect: true, retainOnDelete: true }));
   });
 

@@ -23,19 +23,21 @@ describe('CodeArtifact (dev)', () => {
     expect(outputs['domain']).toBe('tradai-codeartifact-dev');
   });
 
-  it('proxies public:npmjs through an upstream repository of the package repository', () => {
-    const upstream = mocks.find(T.caRepository, 'codeartifact-npmjs');
-    expect(upstream.inputs).toMatchObject({ domain: 'tradai-codeartifact-dev', repository: 'tradai-npmjs-proxy-dev', externalConnections: { externalConnectionName: 'public:npmjs' } });
-    const packages = mocks.find(T.caRepository, 'codeartifact-packages');
-    expect(packages.inputs).toMatchObject({ domain: 'tradai-codeartifact-dev', repository: 'tradai-packages-dev', upstreams: [{ repositoryName: 'tradai-npmjs-proxy-dev' }] });
+  it('is a Python registry: public:pypi proxied through an upstream of the package repository, no npm', () => {
+    const upstream = mocks.find(T.caRepository, 'codeartifact-pypi');
+    expect(upstream.inputs).toMatchObject({ domain: 'tradai-codeartifact-dev', repository: 'tradai-pypi-proxy-dev', externalConnections: { externalConnectionName: 'public:pypi' } });
+    const packages = mocks.find(T.caRepository, 'codeartifact-python');
+    expect(packages.inputs).toMatchObject({ domain: 'tradai-codeartifact-dev', repository: 'tradai-python-dev', upstreams: [{ repositoryName: 'tradai-pypi-proxy-dev' }] });
+    expect(mocks.byType(T.caRepository)).toHaveLength(2);
+    expect(JSON.stringify(mocks.byType(T.caRepository).map((r) => r.inputs))).not.toContain('npm');
     // Only the proxy talks to the public registry.
     expect(packages.inputs['externalConnections']).toBeUndefined();
   });
 
-  it('exports the npm endpoint of the package repository, looked up from CodeArtifact', () => {
-    expect(outputs['endpoint']).toBe('https://tradai-codeartifact-dev-123456789012.d.codeartifact.eu-central-1.amazonaws.com/npm/tradai-packages-dev/');
+  it('exports the pypi endpoint of the package repository (pip --index-url <endpoint>simple/), looked up from CodeArtifact', () => {
+    expect(outputs['endpoint']).toBe('https://tradai-codeartifact-dev-123456789012.d.codeartifact.eu-central-1.amazonaws.com/pypi/tradai-python-dev/');
     const lookup = mocks.invokes.find((i) => i.token === 'aws:codeartifact/getRepositoryEndpoint:getRepositoryEndpoint');
-    expect(lookup?.inputs).toMatchObject({ domain: 'tradai-codeartifact-dev', repository: 'tradai-packages-dev', format: 'npm' });
+    expect(lookup?.inputs).toMatchObject({ domain: 'tradai-codeartifact-dev', repository: 'tradai-python-dev', format: 'pypi' });
   });
 
   it('retains domain and repositories (published packages are data)', () => {

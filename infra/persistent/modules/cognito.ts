@@ -1,7 +1,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { COGNITO_CONFIG, getResourceName, getTags, type TradaiConfig } from '@tradai/infra-shared';
-import { dataProtection } from '@tradai/infra-shared/pulumi';
+import { dataLifecycle, dataOptions } from './lifecycle.js';
 import { assertMatrixCovered, cognitoDomainPrefix, cognitoTokenUrl, m2mClientSettings, m2mSecretString, scopeIdentifiers, userPoolSettings, webClientSettings } from './cognito.logic.js';
 
 export interface CognitoArgs {
@@ -13,7 +13,7 @@ export interface CognitoArgs {
  * only), a public web client (authorization code + PKCE), a machine-to-machine client with
  * client credentials on the `tradai-api` resource server's scopes, the user groups the API
  * authorization matrix admits, and the hosted domain that serves the OAuth endpoints. The pool
- * holds the user accounts: dataProtection applies.
+ * holds the user accounts: dataLifecycle applies.
  *
  * The M2M client's id, secret, token URL and scopes go into one Secrets Manager secret, so a
  * workload (the data-collection-trigger Lambda) gets only its ARN in plain environment and reads
@@ -37,11 +37,12 @@ export class Cognito extends pulumi.ComponentResource {
     const env = cfg.environment;
     const parent = { parent: this };
     assertMatrixCovered();
+    const lifecycle = dataLifecycle(cfg);
 
     this.userPool = new aws.cognito.UserPool(
       `${name}-user-pool`,
-      { name: getResourceName('users', env), ...userPoolSettings(cfg.settings.protectData), tags: getTags(env) },
-      { ...parent, ...dataProtection(cfg) },
+      { name: getResourceName('users', env), ...userPoolSettings(lifecycle.awsDeletionProtection), tags: getTags(env) },
+      { ...parent, ...dataOptions(lifecycle) },
     );
     const userPoolId = this.userPool.id;
 
@@ -75,8 +76,9 @@ export class Cognito extends pulumi.ComponentResource {
       {
         name: getResourceName('cognito-m2m', env),
         description: 'Cognito M2M client (client credentials): client_id, client_secret, token_url, scope',
-        // Protected environments keep a deleted secret recoverable; dev frees the name at once.
-        recoveryWindowInDays: cfg.settings.protectData ? 30 : 0,
+        // Protected environments keep a deleted secret recoverable; dev (and every teardown run)
+        // frees the name at once, or the next up could not create it again for 30 days.
+        recoveryWindowInDays: lifecycle.secretRecoveryDays,
         tags: getTags(env),
       },
       parent,

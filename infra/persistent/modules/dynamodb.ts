@@ -2,7 +2,7 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { TABLE_KEYS, TABLE_SCHEMAS, type TableKey } from '@tradai/contracts';
 import { getTags, tableArnOutput, tableNameOutput, type TradaiConfig } from '@tradai/infra-shared';
-import { dataProtection } from '@tradai/infra-shared/pulumi';
+import { dataLifecycle, dataOptions } from './lifecycle.js';
 import { indexKey, tableSpec } from './dynamodb.logic.js';
 
 export interface DynamoDbTablesArgs {
@@ -27,9 +27,10 @@ export class DynamoDbTables extends pulumi.ComponentResource {
     const { cfg } = args;
     const tags = getTags(cfg.environment);
     const tables = {} as Record<TableKey, aws.dynamodb.Table>;
+    const lifecycle = dataLifecycle(cfg);
     for (const key of TABLE_KEYS) {
-      const spec = tableSpec(key, cfg.environment, cfg.settings.protectData);
-      tables[key] = new aws.dynamodb.Table(`${name}-${key}`, { ...spec, tags }, { parent: this, ...dataProtection(cfg) });
+      const spec = tableSpec(key, cfg.environment, lifecycle.awsDeletionProtection);
+      tables[key] = new aws.dynamodb.Table(`${name}-${key}`, { ...spec, tags }, { parent: this, ...dataOptions(lifecycle) });
     }
     this.tables = tables;
     this.tableExports = Object.fromEntries(

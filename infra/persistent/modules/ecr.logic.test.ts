@@ -59,4 +59,11 @@ describe('lambdaPullPolicy', () => {
     // ECR rejects a Resource element in repository policies.
     expect(doc.Statement.some((s) => 'Resource' in s)).toBe(false);
   });
+
+  it('in a shared account, names the function of each sharing environment and nothing wider', () => {
+    const ctx = { partition: 'aws', region: 'eu-central-1', account: '123456789012', env: 'staging' } as const;
+    const arns = lambdaPullPolicy(ctx, 'rollback', ['dev', 'staging']).Statement[0]!.Condition['StringLike']!['aws:sourceArn'];
+    expect(arns).toEqual(['dev', 'staging'].flatMap((e) => [`arn:aws:lambda:eu-central-1:123456789012:function:tradai-rollback-${e}`, `arn:aws:lambda:eu-central-1:123456789012:function:tradai-rollback-${e}:*`]));
+    expect(() => lambdaPullPolicy(ctx, 'rollback', [])).toThrow('lambdaPullPolicy(rollback): at least one environment is needed');
+  });
 });

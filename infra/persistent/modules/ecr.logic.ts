@@ -1,4 +1,4 @@
-import { allEcrRepoKeys, getEcrRepoName, lambdaArn, type ArnContext } from '@tradai/infra-shared';
+import { allEcrRepoKeys, getEcrRepoName, lambdaArn, type ArnContext, type Environment } from '@tradai/infra-shared';
 
 /** ECR's repository-name grammar (namespaces separated by `/`). */
 const ECR_NAME = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
@@ -67,11 +67,14 @@ export interface EcrRepositoryPolicy {
 
 /**
  * Lets the Lambda service pull function `lambdaKey`'s image from its repository, for that function
- * (and its versions and aliases) only. Lambda adds such a statement itself only when the deployer
- * may set repository policies; declaring it keeps a least-privilege deploy working.
+ * (and its versions and aliases) in each of `environments` only: one environment normally, every
+ * environment of a shared account when this stack owns the repositories for all of them. Lambda
+ * adds such a statement itself only when the deployer may set repository policies; declaring it
+ * keeps a least-privilege deploy working.
  */
-export function lambdaPullPolicy(ctx: ArnContext, lambdaKey: string): EcrRepositoryPolicy {
-  const fn = lambdaArn(ctx, lambdaKey);
+export function lambdaPullPolicy(ctx: ArnContext, lambdaKey: string, environments: readonly Environment[] = [ctx.env]): EcrRepositoryPolicy {
+  if (!environments.length) throw new Error(`lambdaPullPolicy(${lambdaKey}): at least one environment is needed`);
+  const functions = environments.map((env) => lambdaArn({ ...ctx, env }, lambdaKey));
   return {
     Version: '2012-10-17',
     Statement: [
@@ -80,7 +83,7 @@ export function lambdaPullPolicy(ctx: ArnContext, lambdaKey: string): EcrReposit
         Effect: 'Allow',
         Principal: { Service: 'lambda.amazonaws.com' },
         Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
-        Condition: { StringLike: { 'aws:sourceArn': [fn, `${fn}:*`] } },
+        Condition: { StringLike: { 'aws:sourceArn': functions.flatMap((fn) => [fn, `${fn}:*`]) } },
       },
     ],
   };

@@ -7,7 +7,6 @@ let mocks: PulumiMocks;
 let options: Map<string, SeenOptions>;
 let outputs: Record<string, unknown>;
 const NAME = 'tradai-pulumi-state-staging';
-const of = (type: string) => mocks.byType(type).filter((r) => r.inputs['bucket'] === NAME);
 
 beforeAll(async () => {
   mocks = await setupStackTest({ project: 'tradai-persistent', stack: 'staging' });
@@ -16,32 +15,27 @@ beforeAll(async () => {
   ({ outputs, options } = await runRecordingOptions(() => {
     const logsPolicy = new aws.s3.BucketPolicy('logs-policy', { bucket: 'tradai-logs-staging', policy: '{}' });
     const backend = new PulumiBackend('pulumi-backend', { cfg: stackConfig(), logsBucket: 'tradai-logs-staging', logsBucketPolicy: logsPolicy });
-    return { name: backend.bucket.bucket };
+    return { name: backend.bucketName };
   }));
 });
 
 describe('PulumiBackend (staging)', () => {
-  it('creates tradai-pulumi-state-<env>, retained on delete', () => {
+  it('leaves the state bucket to the bootstrap: no bucket or bucket setting is a resource of the stack', () => {
+    // A destroy of persistent must never touch the bucket that holds the state of every stack.
+    for (const type of [T.bucket, T.versioning, T.encryption, T.publicAccess, T.ownership, T.policy, T.lifecycle]) {
+      expect(mocks.byType(type).filter((r) => r.inputs['bucket'] === NAME), type).toEqual([]);
+    }
+  });
+
+  it('looks the bucket up (a preview before bootstrap fails there) and exports the name found', () => {
+    expect(mocks.invokes.filter((i) => i.token === 'aws:s3/getBucket:getBucket').map((i) => i.inputs)).toEqual([{ bucket: NAME }]);
     expect(outputs['name']).toBe(NAME);
-    const bucket = mocks.byType(T.bucket);
-    expect(bucket.map((b) => b.inputs['bucket'])).toEqual([NAME]);
-    expect(optionsOf(options, T.bucket, bucket[0]!.name)).toMatchObject({ retainOnDelete: true, protect: false });
   });
 
-  it('is versioned, encrypted, private and TLS-only', () => {
-    expect(of(T.versioning).map((v) => v.inputs['versioningConfiguration'])).toEqual([{ status: 'Enabled' }]);
-    expect(of(T.encryption)[0]!.inputs['rules']).toEqual([{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' }, blockedEncryptionTypes: ['SSE-C'] }]);
-    expect(of(T.publicAccess)[0]!.inputs).toMatchObject({ blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
-    expect(of(T.ownership)[0]!.inputs['rule']).toEqual({ objectOwnership: 'BucketOwnerEnforced' });
-    const policy = JSON.parse(of(T.policy)[0]!.inputs['policy'] as string) as { Statement: { Sid: string; Effect: string; Condition: unknown }[] };
-    expect(policy.Statement).toEqual([expect.objectContaining({ Sid: 'DenyInsecureTransport', Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]);
-  });
-
-  it('expires old checkpoints after 90 days and logs access into the logs bucket', () => {
-    const rules = of(T.lifecycle)[0]!.inputs['rules'] as { id: string; noncurrentVersionExpiration?: { noncurrentDays: number } }[];
-    expect(rules.map((r) => r.id)).toEqual(['expire-old-checkpoints', 'abort-incomplete-multipart-uploads']);
-    expect(rules[0]!.noncurrentVersionExpiration).toEqual({ noncurrentDays: 90 });
-    expect(of(T.logging)[0]!.inputs).toMatchObject({ targetBucket: 'tradai-logs-staging', targetPrefix: `s3-access/${NAME}/` });
-    expect(optionsOf(options, T.logging, of(T.logging)[0]!.name).dependsOn).toEqual([`${T.policy}::logs-policy`]);
+  it('sends its server access logs into the logs bucket, after the logs bucket policy admits them', () => {
+    const logging = mocks.byType(T.logging);
+    expect(logging).toHaveLength(1);
+    expect(logging[0]!.inputs).toMatchObject({ bucket: NAME, targetBucket: 'tradai-logs-staging', targetPrefix: `s3-access/${NAME}/` });
+    expect(optionsOf(options, T.logging, logging[0]!.name).dependsOn).toEqual([`${T.policy}::logs-policy`]);
   });
 });

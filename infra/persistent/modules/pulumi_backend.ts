@@ -1,23 +1,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { LOGS_BUCKET_PREFIXES, getResourceName, type BucketConfig, type TradaiConfig } from '@tradai/infra-shared';
+import { LOGS_BUCKET_PREFIXES, pulumiStateBucketName, type TradaiConfig } from '@tradai/infra-shared';
 import { accessLogPrefix } from './s3.logic.js';
-import { SecureBucket } from './secure_bucket.js';
-
-/** `tradai-pulumi-state-<env>`: the self-hosted Pulumi backend (`pulumi login s3://...`). */
-export function pulumiStateBucketName(cfg: TradaiConfig): string {
-  return getResourceName('pulumi-state', cfg.environment);
-}
-
-/**
- * Versioned so every checkpoint Pulumi overwrites stays recoverable; old versions expire after
- * 90 days so the bucket does not grow with every `up`.
- */
-export const PULUMI_STATE_BUCKET_CONFIG: BucketConfig = {
-  versioning: true,
-  lifecycle: [{ id: 'expire-old-checkpoints', noncurrentExpireDays: 90 }],
-  purpose: 'Pulumi state checkpoints of the four stacks',
-};
 
 export interface PulumiBackendArgs {
   readonly cfg: TradaiConfig;
@@ -27,27 +11,31 @@ export interface PulumiBackendArgs {
 }
 
 /**
- * The Pulumi state bucket (seed pulumi_backend.py): versioned, SSE-encrypted, private, TLS-only,
- * access-logged. Stack state holds every resource's inputs, so it is as sensitive as the data.
+ * The Pulumi state bucket `tradai-pulumi-state-<env>` (seed pulumi_backend.py), left to the
+ * bootstrap rather than adopted: `npm run infra -- bootstrap` creates it (versioned, encrypted,
+ * private, TLS-only) before the first `up` needs it, and a stack that owned it would have to keep
+ * it through its own destroy. Here it is only looked up (the preview fails if bootstrap has not run)
+ * and its server access logs are pointed at the logs bucket, which did not exist at bootstrap.
  */
 export class PulumiBackend extends pulumi.ComponentResource {
-  readonly bucket: aws.s3.Bucket;
+  /** The bucket's name, as found in the account. */
+  readonly bucketName: pulumi.Output<string>;
 
   constructor(name: string, args: PulumiBackendArgs, opts?: pulumi.ComponentResourceOptions) {
     super('tradai:persistent:PulumiBackend', name, {}, opts);
-    const physical = pulumiStateBucketName(args.cfg);
-    const state = new SecureBucket(
-      `${name}-state`,
+    const physical = pulumiStateBucketName(args.cfg.environment);
+    const found = aws.s3.getBucketOutput({ bucket: physical }, { parent: this });
+    this.bucketName = found.bucket;
+    new aws.s3.BucketLogging(
+      `${name}-state-logging`,
       {
-        cfg: args.cfg,
-        bucketName: physical,
-        configKey: 'pulumi-state',
-        config: PULUMI_STATE_BUCKET_CONFIG,
-        accessLogs: { targetBucket: args.logsBucket, targetPrefix: accessLogPrefix(LOGS_BUCKET_PREFIXES.s3AccessLogs, physical), targetPolicy: args.logsBucketPolicy },
+        bucket: found.bucket,
+        targetBucket: args.logsBucket,
+        targetPrefix: accessLogPrefix(LOGS_BUCKET_PREFIXES.s3AccessLogs, physical),
+        targetObjectKeyFormat: { partitionedPrefix: { partitionDateSource: 'EventTime' } },
       },
-      { parent: this },
+      { parent: this, dependsOn: [args.logsBucketPolicy] },
     );
-    this.bucket = state.bucket;
-    this.registerOutputs({ bucket: this.bucket.bucket });
+    this.registerOutputs({ bucketName: this.bucketName });
   }
 }

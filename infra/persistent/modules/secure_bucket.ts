@@ -1,7 +1,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { getTags, type BucketConfig, type TradaiConfig } from '@tradai/infra-shared';
-import { dataProtection } from '@tradai/infra-shared/pulumi';
+import { dataLifecycle, dataOptions } from './lifecycle.js';
 import { bucketPolicyDocument, lifecycleRules, type BucketPolicyStatement } from './s3.logic.js';
 
 export interface SecureBucketArgs {
@@ -27,8 +27,8 @@ export interface SecureBucketArgs {
  * A private, encrypted S3 bucket: all four public-access blocks, ACLs off (BucketOwnerEnforced),
  * SSE-S3 with SSE-C uploads refused, versioning per config, lifecycle rules (always including
  * the multipart-upload cleanup), optional access logging, and a TLS-only policy. The bucket
- * itself gets dataProtection (retained on delete, protected in prod); its settings are not
- * data and follow the stack.
+ * itself follows dataLifecycle (retained on delete, protected in prod, emptied and deleted only
+ * in the down-persistent teardown run); its settings are not data and follow the stack.
  */
 export class SecureBucket extends pulumi.ComponentResource {
   readonly bucket: aws.s3.Bucket;
@@ -42,7 +42,13 @@ export class SecureBucket extends pulumi.ComponentResource {
     // Fail before anything is registered when the config is wrong.
     const rules = lifecycleRules(args.configKey, config);
 
-    this.bucket = new aws.s3.Bucket(name, { bucket: args.bucketName, forceDestroy: false, tags: getTags(cfg.environment) }, { ...parent, ...dataProtection(cfg) });
+    const lifecycle = dataLifecycle(cfg);
+    // forceDestroy only in the teardown run: a normal destroy must never empty a bucket.
+    this.bucket = new aws.s3.Bucket(
+      name,
+      { bucket: args.bucketName, forceDestroy: lifecycle.emptyOnDelete, tags: getTags(cfg.environment) },
+      { ...parent, ...dataOptions(lifecycle) },
+    );
     const bucket = this.bucket.id;
 
     const ownership = new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket, rule: { objectOwnership: 'BucketOwnerEnforced' } }, parent);
