@@ -9,12 +9,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ECRClient } from '@aws-sdk/client-ecr';
-import { AWS_REGION, LAYERS, UPSTREAM, findWorkspaceRoot, getStackReferenceName, loadConfig, namespaceValues, parseEnvironment, type Layer } from '@tradai/infra-shared';
+import { LAYERS, UPSTREAM, findWorkspaceRoot, getStackReferenceName, loadConfig, namespaceValues, parseEnvironment, type Layer } from '@tradai/infra-shared';
 import { readStackConfig } from '../synth/synth.js';
-import { PreconditionError, readInfraEnv, requireAwsCredentials, requireBackendUrl, requirePulumiCli } from './checks.js';
-import { confirmPersistentDestroy } from './confirm.js';
+import { awsClientConfig } from './aws-profile.js';
+import { PreconditionError, readInfraEnv, requireAwsCredentials, requireBackendUrl, requireEnvironmentBackend, requirePulumiCli } from './checks.js';
+import { confirmPersistentDestroy, confirmUnprotect } from './confirm.js';
+import { requireConsistentSharedAccount } from './shared-account.js';
+import { persistentDestroySteps, sharedAccountGuard, type PulumiStep } from './teardown.js';
 import { DEPLOY_HASH_TAG, deployHash } from './deploy-hash.js';
 import { findMissingImages, formatMissingImages, requiredImages } from './preflight.js';
+import { POLICY_CHECKED, pulumiRunArgs, requirePolicyPack } from './policy-pack.js';
 
 const COMMANDS = ['preview', 'up', 'refresh', 'destroy'] as const;
 type Command = (typeof COMMANDS)[number];
@@ -27,6 +31,11 @@ async function main(): Promise<number> {
       env: { type: 'string', default: 'dev' },
       'skip-unchanged': { type: 'boolean', default: false },
       confirm: { type: 'string' },
+      // destroy of persistent in a protected environment (prod): the explicit unprotect step, with its own phrase.
+      unprotect: { type: 'boolean', default: false },
+      'confirm-unprotect': { type: 'string' },
+      // destroy of the owner of a shared account's account-wide resources (TEARDOWN.md).
+      'include-shared': { type: 'boolean', default: false },
       yes: { type: 'boolean', default: Boolean(process.env['CI']) },
     },
   });
@@ -39,10 +48,20 @@ async function main(): Promise<number> {
   // Validate the stack's config before touching anything remote.
   const stackConfig = readStackConfig(root, layer, env);
   const cfg = loadConfig(env, namespaceValues(stackConfig));
+  requireConsistentSharedAccount(env, (l, e) => (existsSync(join(root, 'infra', l, `Pulumi.${e}.yaml`)) ? readStackConfig(root, l, e) : undefined));
 
-  if (command === 'destroy' && layer === 'persistent') await confirmPersistentDestroy(env, values.confirm);
+  if (command === 'destroy') sharedAccountGuard(cfg, layer, values['include-shared']!);
+  // Decided (and prod refused without --unprotect) before anyone is asked to type a phrase.
+  let teardown: PulumiStep[] | undefined;
+  if (command === 'destroy' && layer === 'persistent') {
+    teardown = persistentDestroySteps(cfg, { unprotect: values.unprotect! });
+    await confirmPersistentDestroy(env, values.confirm);
+    if (values.unprotect) await confirmUnprotect(env, values['confirm-unprotect']);
+  }
 
   const processEnv = { ...readInfraEnv(root), ...process.env };
+  // The identity the deploy uses: the stack's aws:profile, else AWS_PROFILE (shell, else infra/.env).
+  const awsConfig = awsClientConfig(stackConfig, processEnv);
   const problems: string[] = [];
   const attempt = async (check: () => unknown) => {
     try {
@@ -53,10 +72,12 @@ async function main(): Promise<number> {
     }
   };
   await attempt(() => requirePulumiCli());
-  await attempt(() => requireAwsCredentials(processEnv));
-  await attempt(() => requireBackendUrl(processEnv));
+  await attempt(() => requireAwsCredentials(processEnv, awsConfig.profile));
+  await attempt(() => requireEnvironmentBackend(requireBackendUrl(processEnv), env));
   const bundle = join(root, 'dist', 'infra', layer, 'index.mjs');
   if (!existsSync(bundle)) problems.push(`${bundle} is missing: run \`npx nx run ${layer}:bundle\` (the Nx targets do it for you)`);
+  let policyPack: string | undefined;
+  if ((POLICY_CHECKED as readonly string[]).includes(command)) await attempt(() => (policyPack = requirePolicyPack(root, env)));
   if (problems.length) throw new PreconditionError(`cannot run pulumi ${command} for tradai-${layer}/${env}:\n  - ${problems.join('\n  - ')}`);
 
   const cwd = join(root, 'infra', layer);
@@ -89,17 +110,26 @@ async function main(): Promise<number> {
     return 0;
   }
 
+  if (teardown) {
+    // Without the policy pack: the teardown run breaks the protection rules on purpose.
+    for (const step of teardown) {
+      console.log(`tradai-persistent/${env}: pulumi ${step.args.join(' ')}  (${step.why})`);
+      const r = spawnSync('pulumi', step.args, { ...opts, env: { ...processEnv, ...step.env } });
+      if (r.status !== 0) throw new Error(`pulumi ${step.args.join(' ')} exited with ${r.status}; see TEARDOWN.md "A half-finished teardown"`);
+    }
+    return 0;
+  }
   if (command === 'up') runUp();
-  else pulumi([command, ...(values.yes && command !== 'preview' ? ['--yes'] : [])]);
+  else pulumi(pulumiRunArgs(command, { yes: values.yes!, policyPack }));
   return 0;
 
   function runUp() {
-    pulumi(['up', ...(values.yes ? ['--yes'] : [])]);
+    pulumi(pulumiRunArgs('up', { yes: values.yes!, policyPack }));
   }
 
   async function preflight() {
     if (layer !== 'compute') return;
-    const missing = await findMissingImages(new ECRClient({ region: AWS_REGION }), requiredImages(root, env));
+    const missing = await findMissingImages(new ECRClient({ region: awsConfig.region, credentials: awsConfig.credentials }), requiredImages(root, env));
     if (missing.length) throw new PreconditionError(formatMissingImages(missing, env));
   }
 }

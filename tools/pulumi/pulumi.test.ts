@@ -101,7 +101,8 @@ describe('compute pre-flight', () => {
   });
 });
 
-describe('cli', () => {
+// Each case starts the CLI through tsx (several seconds on a loaded machine), some twice.
+describe('cli', { timeout: 120_000 }, () => {
   const run = promisify(execFile);
   const cli = (args: string[], env: NodeJS.ProcessEnv) =>
     run(join(repoRoot, 'node_modules/.bin/tsx'), [join(__dirname, 'cli.ts'), ...args], { cwd: repoRoot, env });
@@ -121,6 +122,20 @@ describe('cli', () => {
     const env = { PATH: dirname(process.execPath), HOME: tmpdir() };
     const { stderr } = await cli(['destroy', '--layer=persistent', '--env=staging'], env).catch((e) => e);
     expect(stderr).toContain('refusing to destroy the persistent layer without confirmation');
+  });
+
+  it('refuses to destroy prod persistent without the explicit unprotect step, even with the destroy phrase', async () => {
+    const env = { PATH: dirname(process.execPath), HOME: tmpdir() };
+    const { stderr } = await cli(['destroy', '--layer=persistent', '--env=prod', '--confirm=destroy tradai-persistent-prod'], env).catch((e) => e);
+    expect(stderr).toContain('prod data is protected (protect + deletion protection): nothing was destroyed');
+    const unprotect = await cli(['destroy', '--layer=persistent', '--env=prod', '--confirm=destroy tradai-persistent-prod', '--unprotect'], env).catch((e) => e);
+    expect(unprotect.stderr).toContain('refusing to unprotect prod without its own confirmation');
+  });
+
+  it('refuses a backend URL that names another environment state bucket', async () => {
+    const env = { PATH: dirname(process.execPath), HOME: tmpdir(), S3_PULUMI_BACKEND_URL: 's3://tradai-pulumi-state-dev', PULUMI_CONFIG_PASSPHRASE: 'x', AWS_EC2_METADATA_DISABLED: 'true' };
+    const { stderr } = await cli(['preview', '--layer=edge', '--env=prod'], env).catch((e) => e);
+    expect(stderr).toContain('S3_PULUMI_BACKEND_URL names bucket tradai-pulumi-state-dev, but the prod state bucket is tradai-pulumi-state-prod');
   });
 
   it('rejects an unknown command or environment', async () => {
