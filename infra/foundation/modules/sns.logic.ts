@@ -104,3 +104,15 @@ export function uniqueEmails(emails: readonly string[]): string[] {
   }
   return out;
 }
+
+/**
+ * The preview warning for a production stack without alert subscribers: alarms still reach the
+ * alerts topic, but with no subscription nobody hears about them. Undefined when there is nothing to say.
+ */
+export function missingAlertEmailsWarning(environment: string, alertEmails: readonly string[]): string | undefined {
+  if (environment !== 'prod' || alertEmails.length > 0) return undefined;
+  return (
+    'tradai:alertEmails is empty in prod: alarms publish to the alerts topic but nobody is subscribed, so nobody is notified. ' +
+    `Set it in infra/foundation/Pulumi.prod.yaml, e.g. tradai:alertEmails: '["oncall@example.com"]' (each address must confirm the e-mail AWS sends).`
+  );
+}

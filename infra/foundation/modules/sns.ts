@@ -1,7 +1,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { getResourceName, getTags, type TradaiConfig } from '@tradai/infra-shared';
-import { AWS_MANAGED_SNS_KEY, alertsKeyPolicy, alertsTopicPolicy, emailSubscriptionName, registrationTopicPolicy, uniqueEmails } from './sns.logic.js';
+import { AWS_MANAGED_SNS_KEY, alertsKeyPolicy, alertsTopicPolicy, emailSubscriptionName, missingAlertEmailsWarning, registrationTopicPolicy, uniqueEmails } from './sns.logic.js';
 
 export interface TopicsArgs {
   readonly cfg: TradaiConfig;
@@ -56,6 +56,9 @@ export class Topics extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    // Preview (and the offline synth) run this program: the warning shows before anything is deployed.
+    const warning = missingAlertEmailsWarning(env, cfg.alertEmails);
+    if (warning) pulumi.log.warn(warning, this);
     // Each address receives a confirmation email; until it is confirmed, nothing is delivered.
     this.emailSubscriptions = uniqueEmails(cfg.alertEmails).map(
       (email) =>
