@@ -1,3 +1,4 @@
+export * from './account.js';
 export * from './api.js';
 export * from './cognito.js';
 export * from './compute-mode.js';
@@ -6,7 +7,9 @@ export * from './environment.js';
 export * from './errors.js';
 export * from './lambdas.js';
 export * from './naming.js';
+export * from './network.js';
 export * from './rds.js';
 export * from './services.js';
 export * from './stack-config.js';
+export * from './state-bucket.js';
 export * from './storage.js';

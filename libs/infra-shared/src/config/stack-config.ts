@@ -1,9 +1,11 @@
 import { z } from 'zod';
-import { ENVIRONMENT_SETTINGS, getEnvShort, parseEnvironment, type Environment, type EnvironmentSettings } from './environment.js';
+import { checkSharedAccount, type SharedAccount } from './account.js';
+import { ENVIRONMENTS, ENVIRONMENT_SETTINGS, getEnvShort, parseEnvironment, type Environment, type EnvironmentSettings } from './environment.js';
 import { ConfigError } from './errors.js';
 import { ECR_KEEP_LAST_IMAGES, LAMBDA_ECR_REPOS } from './ecr.js';
 import { LAMBDA_SCHEDULES, SCHEDULED_LAMBDAS, isScheduleExpression, type ScheduledLambda } from './lambdas.js';
 import { ECR_REPOS } from './services.js';
+import { GEO_BLOCK_DEFAULT, INTERFACE_ENDPOINTS_DEFAULT, INTERFACE_ENDPOINT_MODES, type ApiDomain, type InterfaceEndpointMode } from './network.js';
 
 /** Pulumi config namespace every stack reads (`tradai:<key>` in Pulumi.<env>.yaml). */
 export const CONFIG_NAMESPACE = 'tradai';
@@ -45,7 +47,16 @@ const stackConfigSchema = z
     alertEmails: json(z.array(z.email({ message: 'is not an email address' }))).default([]),
     certificateArn: z.string().regex(/^arn:aws:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/, 'must be an ACM certificate ARN').optional(),
     corsAllowedOrigins: json(z.array(z.union([z.literal('*'), z.url({ message: 'must be * or an origin URL' })]))).optional(),
-    geoBlockCountries: json(z.array(z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 country code'))).default([]),
+    geoBlockCountries: json(z.array(z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 country code'))).default([...GEO_BLOCK_DEFAULT]),
+    apiDomain: json(
+      z.object({
+        domainName: z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'must be a DNS name'),
+        hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, 'must be a Route 53 hosted zone id (Z...)'),
+      }).strict(),
+    ).optional(),
+    allowNoTls: json(z.boolean()).default(false),
+    consolidatedAmiId: z.string().regex(/^ami-[0-9a-f]{8}([0-9a-f]{9})?$/, 'must be an AMI id (ami-...)').optional(),
+    interfaceEndpoints: z.enum(INTERFACE_ENDPOINT_MODES, { message: `must be one of ${INTERFACE_ENDPOINT_MODES.join(', ')}` }).optional(),
     customDomain: json(
       z.object({
         domainName: z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'must be a DNS name'),
@@ -60,6 +71,10 @@ const stackConfigSchema = z
     ).default({ repository: 'tradai/platform', branches: ['main'] }),
     ecrKeepLastImages: json(z.number().int().min(1).max(1000)).default(ECR_KEEP_LAST_IMAGES),
     wafRateLimit: json(z.number().int().min(100)).default(2000),
+    // Environments sharing one AWS account: the owner creates the account-wide resources, the others look them up.
+    sharedAccount: json(
+      z.object({ owner: z.enum(ENVIRONMENTS), environments: z.array(z.enum(ENVIRONMENTS)).min(2) }).strict(),
+    ).optional(),
   })
   .strict();
 
@@ -81,10 +96,20 @@ export interface TradaiConfig {
   readonly certificateArn?: string;
   readonly corsAllowedOrigins: readonly string[];
   readonly geoBlockCountries: readonly string[];
+  /** tradai:apiDomain: TLS from configuration (ACM certificate, DNS validation, alias record). */
+  readonly apiDomain?: ApiDomain;
+  /** tradai:allowNoTls: lets a TLS_REQUIRED_ENVIRONMENTS stack run with HTTP between API Gateway and the ALB. */
+  readonly allowNoTls: boolean;
+  /** tradai:consolidatedAmiId: the Packer-built AMI (infra/ami) for the consolidated host; else the AL2023 lookup. */
+  readonly consolidatedAmiId?: string;
+  /** tradai:interfaceEndpoints, defaulting per environment (INTERFACE_ENDPOINTS_DEFAULT). */
+  readonly interfaceEndpoints: InterfaceEndpointMode;
   readonly customDomain?: { readonly domainName: string; readonly certificateArn: string };
   readonly githubOidc: { readonly repository: string; readonly branches: readonly string[] };
   readonly ecrKeepLastImages: number;
   readonly wafRateLimit: number;
+  /** Set when environments share this account (see ownsAccountResources). */
+  readonly sharedAccount?: SharedAccount;
 }
 
 /** One line per problem, each naming the `tradai:` key at fault. */
@@ -145,10 +170,15 @@ export function loadConfig(stack: string, values: Record<string, unknown> = {}):
     certificateArn: v.certificateArn,
     corsAllowedOrigins: v.corsAllowedOrigins ?? settings.corsAllowedOrigins,
     geoBlockCountries: v.geoBlockCountries,
+    apiDomain: v.apiDomain,
+    allowNoTls: v.allowNoTls,
+    consolidatedAmiId: v.consolidatedAmiId,
+    interfaceEndpoints: v.interfaceEndpoints ?? INTERFACE_ENDPOINTS_DEFAULT[environment],
     customDomain: v.customDomain,
     githubOidc: v.githubOidc,
     ecrKeepLastImages: v.ecrKeepLastImages,
     wafRateLimit: v.wafRateLimit,
+    sharedAccount: v.sharedAccount && checkSharedAccount(environment, v.sharedAccount),
   };
 }
 

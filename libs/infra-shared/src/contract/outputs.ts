@@ -97,6 +97,8 @@ export const OUTPUT_SCHEMAS = {
       alb_dns_name: str.optional(),
       alb_https_listener_arn: str.optional(),
       alb_http_listener_arn: str.optional(),
+      /** The DNS-validated certificate made for tradai:apiDomain (edge's API custom domain serves it too). */
+      api_certificate_arn: str.optional(),
       ecs_cluster_arn: str,
       strategy_task_definition_arn: str,
       /** service name -> service ARN (Fargate services only) */

@@ -33,7 +33,7 @@ export function fixtureOutputs<L extends Layer>(layer: L, env: Environment, stra
       cognito_user_pool_endpoint: `cognito-idp.${MOCK_REGION}.amazonaws.com/${MOCK_REGION}_fixture`,
       cognito_m2m_secret_arn: arn('secretsmanager', `secret:${n('cognito-m2m')}-AbCdEf`),
       codeartifact_domain_name: 'tradai',
-      codeartifact_repository_endpoint: `https://tradai-${MOCK_ACCOUNT_ID}.d.codeartifact.${MOCK_REGION}.amazonaws.com/npm/${n('packages')}/`,
+      codeartifact_repository_endpoint: `https://tradai-${MOCK_ACCOUNT_ID}.d.codeartifact.${MOCK_REGION}.amazonaws.com/pypi/${n('python')}/`,
       pulumi_state_bucket_name: n('pulumi-state'),
     } as LayerOutputs<'persistent'>,
     foundation: {

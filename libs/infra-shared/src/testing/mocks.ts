@@ -96,6 +96,22 @@ export class PulumiMocks implements pulumi.runtime.Mocks {
         const repositoryEndpoint = `https://${domain}-${owner}.d.codeartifact.${MOCK_REGION}.amazonaws.com/${format}/${repository}/`;
         return { id: repositoryEndpoint, domain, domainOwner: owner, format, region: MOCK_REGION, repository, repositoryEndpoint };
       }
+      // Account-wide resources another environment owns (tradai:sharedAccount): the lookups find them.
+      case 'aws:ecr/getRepository:getRepository': {
+        const name = String(inputs['name']);
+        const arn = `arn:aws:ecr:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:repository/${name}`;
+        return { id: name, name, arn, registryId: MOCK_ACCOUNT_ID, repositoryUrl: `${MOCK_ACCOUNT_ID}.dkr.ecr.${MOCK_REGION}.amazonaws.com/${name}`, imageTagMutability: 'IMMUTABLE' };
+      }
+      case 'aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider': {
+        const host = String(inputs['url'] ?? '').replace(/^https:\/\//, '');
+        const arn = `arn:aws:iam::${MOCK_ACCOUNT_ID}:oidc-provider/${host}`;
+        return { id: arn, arn, url: host, clientIdLists: ['sts.amazonaws.com'], thumbprintLists: [] };
+      }
+      // The Pulumi state bucket, made by `npm run infra -- bootstrap` before any stack exists.
+      case 'aws:s3/getBucket:getBucket': {
+        const bucket = String(inputs['bucket']);
+        return { id: bucket, bucket, arn: `arn:aws:s3:::${bucket}`, region: MOCK_REGION, bucketDomainName: `${bucket}.s3.amazonaws.com`, bucketRegionalDomainName: `${bucket}.s3.${MOCK_REGION}.amazonaws.com` };
+      }
       default:
         throw new Error(`PulumiMocks: no answer for invoke ${args.token}; add one in libs/infra-shared/src/testing/mocks.ts`);
     }

@@ -172,6 +172,25 @@ export function mockResourceState(type: string, name: string, inputs: Record<str
       Object.assign(state, { arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:oidc-provider/${host}` });
       break;
     }
+    case 'aws:acm/certificate:Certificate': {
+      // ACM's DNS validation record per name (the real value is a random token under the name).
+      const names = [inputs['domainName'], ...((inputs['subjectAlternativeNames'] as unknown[] | undefined) ?? [])].map(String);
+      id = `arn:aws:acm:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:certificate/${hex(`${type}/${name}`, 8)}-0000-4000-8000-${hex(`${type}/${name}/c`, 12)}`;
+      Object.assign(state, {
+        arn: id,
+        domainValidationOptions: names.map((d) => ({ domainName: d, resourceRecordName: `_${hex(d, 32)}.${d}.`, resourceRecordType: 'CNAME', resourceRecordValue: `_${hex(`${d}/v`, 32)}.acm-validations.aws.` })),
+      });
+      break;
+    }
+    case 'aws:route53/record:Record':
+      id = `${String(inputs['zoneId'])}_${String(inputs['name'])}_${String(inputs['type'])}`;
+      Object.assign(state, { fqdn: String(inputs['name']).replace(/\.$/, '') });
+      break;
+    case 'aws:apigatewayv2/domainName:DomainName': {
+      const config = (inputs['domainNameConfiguration'] ?? {}) as Record<string, unknown>;
+      Object.assign(state, { domainNameConfiguration: { ...config, targetDomainName: `d-${hex(physical, 10)}.execute-api.${MOCK_REGION}.amazonaws.com`, hostedZoneId: 'Z1U9ULNL0V5AJ3' } });
+      break;
+    }
     case 'aws:cloudwatch/metricAlarm:MetricAlarm':
     case 'aws:cloudwatch/compositeAlarm:CompositeAlarm': {
       // Both kinds of alarm ARN read `alarm:<name>`; a composite's name is its alarmName input.
