@@ -44,13 +44,14 @@ describe('compute (dev): counts of the seed', () => {
     expect(mocks.byType(T.taskDef)).toHaveLength(4);
     const asg = mocks.byType(T.asg);
     expect(asg).toHaveLength(1);
-    expect(asg[0]!.inputs).toMatchObject({ minSize: 1, maxSize: 1, desiredCapacity: 1, vpcZoneIdentifiers: foundation.private_subnet_ids });
+    // One host; max 2 leaves room for its replacement to start before it goes (ec2_consolidated.logic.ts).
+    expect(asg[0]!.inputs).toMatchObject({ minSize: 1, maxSize: 2, desiredCapacity: 1, vpcZoneIdentifiers: foundation.private_subnet_ids });
   });
 });
 
 describe('compute (dev): outputs', () => {
   it('exports exactly the compute keys of the contract, consolidated_asg_name included', () => {
-    expect(Object.keys(outputs).sort()).toEqual(outputKeys('compute').filter((k) => k !== 'alb_https_listener_arn').sort());
+    expect(Object.keys(outputs).sort()).toEqual(outputKeys('compute').filter((k) => k !== 'alb_https_listener_arn' && k !== 'api_certificate_arn').sort());
     expect(() => parseLayerOutputs('compute', outputs)).not.toThrow();
     expect(outputs['consolidated_asg_name']).toBe('tradai-consolidated-dev');
     expect(Object.keys(outputs['lambda_function_arns'] as object).sort()).toEqual([...LAMBDA_NAMES].sort());
@@ -225,11 +226,12 @@ describe('compute (dev): consolidated EC2 host', () => {
 });
 
 describe('compute (dev): ALB without a certificate', () => {
-  it('internal ALB in the public subnets, HTTP listener forwarding by the rules, access logs, no deletion protection', () => {
+  it('internal ALB in the private subnets (seed), HTTP listener forwarding by the rules, access logs, no deletion protection', () => {
     const [lb] = mocks.byType('aws:lb/loadBalancer:LoadBalancer');
+    expect(foundation.private_subnet_ids).not.toEqual(foundation.public_subnet_ids);
     expect(lb!.inputs).toMatchObject({
       internal: true,
-      subnets: foundation.public_subnet_ids,
+      subnets: foundation.private_subnet_ids,
       dropInvalidHeaderFields: true,
       enableDeletionProtection: false,
       accessLogs: { bucket: persistent.s3_logs_bucket_id, prefix: 'alb', enabled: true },
@@ -237,6 +239,8 @@ describe('compute (dev): ALB without a certificate', () => {
     const listeners = mocks.byType('aws:lb/listener:Listener');
     expect(listeners.map((l) => [l.inputs['protocol'], l.inputs['port']])).toEqual([['HTTP', 80]]);
     expect(mocks.byType('aws:lb/listenerRule:ListenerRule')).toHaveLength(5);
+    // Dev sets no tradai:apiDomain: no certificate is requested.
+    expect(mocks.byType('aws:acm/certificate:Certificate')).toHaveLength(0);
   });
 });
 

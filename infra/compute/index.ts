@@ -10,13 +10,15 @@ import {
   getResourceName,
   isConsolidatedMode,
   isSkipAlb,
+  tlsPlan,
+  tlsWaiverWarning,
   tableArnOutput,
   tableNameOutput,
   type BucketKey,
   type ServiceName,
 } from '@tradai/infra-shared';
 import { arnContext, defineOutputs, stackConfig, upstream } from '@tradai/infra-shared/pulumi';
-import { Alb } from './modules/alb.js';
+import { Alb, DnsValidatedCertificate } from './modules/alb.js';
 import { strategyFamily } from './modules/arns.js';
 import { ConsolidatedHost } from './modules/ec2_consolidated.js';
 import { EcsCluster } from './modules/ecs.js';
@@ -37,6 +39,9 @@ import { StepFunctions } from './modules/step_functions.js';
 export default function main() {
   const cfg = stackConfig();
   const env = cfg.environment;
+  // First: prod without TLS stops here, in preview as in up, before anything is planned.
+  const tls = tlsPlan(cfg, 'compute');
+  if (tls.kind === 'none' && tls.waived) pulumi.log.warn(tlsWaiverWarning(env));
   const persistent = upstream('persistent', cfg);
   const foundation = upstream('foundation', cfg);
   const consolidated = isConsolidatedMode(cfg);
@@ -88,12 +93,15 @@ export default function main() {
     bucketNames: { results: bucketNames.results, configs: bucketNames.configs, arcticdb: bucketNames.arcticdb, mlflow: bucketNames.mlflow },
   });
 
+  // Made even with skipAlb: edge's API custom domain serves the same certificate.
+  const certificate = tls.kind === 'managed' ? new DnsValidatedCertificate('api-certificate', { cfg, domainName: tls.domainName, hostedZoneId: tls.hostedZoneId }) : undefined;
   const alb = isSkipAlb(cfg)
     ? undefined
     : new Alb('alb', {
         cfg,
         vpcId: foundation.require('vpc_id'),
-        publicSubnetIds: foundation.require('public_subnet_ids'),
+        privateSubnetIds,
+        certificateArn: certificate?.certificateArn ?? (tls.kind === 'imported' ? tls.certificateArn : undefined),
         securityGroupId: foundation.require('alb_security_group_id'),
         logsBucketId: bucketNames.logs,
       });
@@ -157,6 +165,7 @@ export default function main() {
     tableNames,
     bucketNames,
     backtestQueueUrl: foundation.require('backtest_queue_url'),
+    alertsTopicArn,
     workflowArns,
     rdsEndpoint: foundation.require('rds_endpoint'),
     rdsDatabaseName: foundation.require('rds_database_name'),
@@ -230,6 +239,7 @@ export default function main() {
     alb_arn: alb?.loadBalancer.arn,
     alb_dns_name: alb?.loadBalancer.dnsName,
     alb_https_listener_arn: alb?.httpsListener?.arn,
+    api_certificate_arn: certificate?.certificateArn,
     alb_http_listener_arn: alb?.httpListener.arn,
     ecs_cluster_arn: ecs.cluster.arn,
     strategy_task_definition_arn: ecs.strategyTaskDefinition.arn,

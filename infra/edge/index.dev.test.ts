@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LAMBDA_NAMES, outputKeys } from '@tradai/infra-shared';
+import { GEO_BLOCK_DEFAULT, LAMBDA_NAMES, outputKeys } from '@tradai/infra-shared';
 import { fixtureOutputs, setupStackTest, upstreamFixtures, runProgram, type PulumiMocks } from '@tradai/infra-shared/testing';
 
 let mocks: PulumiMocks;
@@ -62,11 +62,21 @@ describe('tradai-edge dev', () => {
     expect(link.inputs['securityGroupIds']).toEqual([foundation.alb_security_group_id]);
   });
 
-  it('associates the WebACL with the ALB, without a geo rule when none is configured', () => {
+  it('associates the WebACL with the ALB, blocking the documented default countries when none are configured', () => {
     const assoc = mocks.byType('aws:wafv2/webAclAssociation:WebAclAssociation')[0]!;
     expect(assoc.inputs['resourceArn']).toBe(compute.alb_arn);
     const acl = mocks.byType('aws:wafv2/webAcl:WebAcl')[0]!;
-    expect((acl.inputs['rules'] as { name: string }[]).map((r) => r.name)).not.toContain('geo-block');
+    const geo = (acl.inputs['rules'] as { name: string; statement: { geoMatchStatement?: { countryCodes: string[] } } }[]).find((r) => r.name === 'geo-block');
+    expect(geo?.statement.geoMatchStatement?.countryCodes).toEqual([...GEO_BLOCK_DEFAULT]);
+  });
+
+  it('forwards the caller address to the ALB in the header the WAF rate and geo rules key on', () => {
+    const acl = mocks.byType('aws:wafv2/webAcl:WebAcl')[0]!;
+    const rules = acl.inputs['rules'] as { name: string; statement: Record<string, { forwardedIpConfig?: { headerName: string } }> }[];
+    const header = rules.find((r) => r.name === 'rate-limit')!.statement['rateBasedStatement']!.forwardedIpConfig!.headerName;
+    expect(rules.find((r) => r.name === 'geo-block')!.statement['geoMatchStatement']!.forwardedIpConfig!.headerName).toBe(header);
+    const integrations = mocks.byType('aws:apigatewayv2/integration:Integration').filter((i) => i.inputs['connectionType'] === 'VPC_LINK');
+    for (const i of integrations) expect(i.inputs['requestParameters']).toEqual({ [`overwrite:header.${header.toLowerCase()}`]: '$context.identity.sourceIp' });
   });
 
   it('keeps logs for the dev retention (30 days)', () => {

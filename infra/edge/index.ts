@@ -1,13 +1,14 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { STALE_HEARTBEAT_METRIC } from '@tradai/contracts';
-import { isSkipAlb } from '@tradai/infra-shared';
+import { isSkipAlb, tlsPlan, tlsWaiverWarning } from '@tradai/infra-shared';
 import { defineOutputs, stackConfig, upstream } from '@tradai/infra-shared/pulumi';
-import { ApiGateway } from './modules/api_gateway.js';
+import { ApiGateway, type ApiCustomDomain } from './modules/api_gateway.js';
 import { CloudwatchAlarms } from './modules/cloudwatch_alarms.js';
 import { stateMachineArn } from './modules/cloudwatch_alarms.logic.js';
 import { CloudwatchDashboard } from './modules/cloudwatch_dashboard.js';
 import { Waf } from './modules/waf.js';
+import { clientIpRequestParameters } from './modules/waf.logic.js';
 
 /**
  * tradai-edge: API Gateway, WAF, CloudWatch alarms and dashboard (seed section 7). Reads
@@ -16,12 +17,26 @@ import { Waf } from './modules/waf.js';
  */
 export default function main() {
   const cfg = stackConfig();
+  // First: prod without TLS stops here, in preview as in up, before anything is planned.
+  const tls = tlsPlan(cfg, 'edge');
+  if (tls.kind === 'none' && tls.waived) pulumi.log.warn(tlsWaiverWarning(cfg.environment));
   const persistent = upstream('persistent', cfg);
   const foundation = upstream('foundation', cfg);
   const compute = upstream('compute', cfg);
   const skipAlb = isSkipAlb(cfg);
   if (skipAlb) {
     pulumi.log.warn('tradai:skipAlb is true: the API serves only POST /api/v1/backtests (to SQS); the 20 service routes and the WAF association need the ALB');
+  }
+
+  let customDomain: ApiCustomDomain | undefined;
+  if (tls.kind === 'managed') {
+    const certificateArn = compute.get('api_certificate_arn').apply((arn) => {
+      if (!arn) throw new Error(`tradai:apiDomain is ${tls.domainName} here but tradai-compute exports no api_certificate_arn: set the same tradai:apiDomain in the compute stack and deploy it first`);
+      return String(arn);
+    });
+    customDomain = { domainName: tls.domainName, certificateArn, hostedZoneId: tls.hostedZoneId };
+  } else if (tls.kind === 'imported' && tls.domainName && tls.certificateArn) {
+    customDomain = { domainName: tls.domainName, certificateArn: tls.certificateArn };
   }
 
   const api = new ApiGateway('api', {
@@ -37,6 +52,9 @@ export default function main() {
     cognitoClientIds: [persistent.require('cognito_user_pool_client_id'), persistent.require('cognito_m2m_client_id')],
     backtestQueueUrl: foundation.require('backtest_queue_url'),
     backtestQueueArn: foundation.require('backtest_queue_arn'),
+    customDomain,
+    // The WAF on the ALB keys its rate and geo rules on this header (waf.logic.ts).
+    albRequestParameters: clientIpRequestParameters(),
   });
 
   const waf = new Waf('waf', {

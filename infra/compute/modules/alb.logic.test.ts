@@ -1,6 +1,6 @@
 import { ALB_MAX_VALUES_PER_RULE, ALB_PATH_PATTERNS, API_ROUTES, ENVIRONMENTS, SERVICES, loadConfig, routeKey, type ServiceName } from '@tradai/infra-shared';
 import { describe, expect, it } from 'vitest';
-import { ALB_SERVICE_NAMES, FIRST_RULE_PRIORITY, listenerRulePlan, matchesPathPattern, targetGroupHealthCheck, targetGroupName, targetTypeFor } from './alb.logic.js';
+import { ALB_SERVICE_NAMES, FIRST_RULE_PRIORITY, certificateValidationRecord, listenerRulePlan, matchesPathPattern, targetGroupHealthCheck, targetGroupName, targetTypeFor } from './alb.logic.js';
 
 describe('listenerRulePlan', () => {
   const plan = listenerRulePlan();
@@ -66,4 +66,17 @@ it('matchesPathPattern follows ALB wildcards', () => {
   expect(matchesPathPattern('/api/v1/data*', '/api/v1/data/ohlcv/BTC')).toBe(true);
   expect(matchesPathPattern('/health', '/healthz')).toBe(false);
   expect(matchesPathPattern('/v?/x', '/v1/x')).toBe(true);
+});
+
+describe('certificateValidationRecord', () => {
+  const option = { domainName: 'api.example.com', resourceRecordName: '_x.api.example.com.', resourceRecordType: 'CNAME', resourceRecordValue: '_y.acm-validations.aws.' };
+
+  it('picks the DNS record ACM asks for, for the requested name', () => {
+    expect(certificateValidationRecord([{ ...option, domainName: 'other.example.com' }, option], 'api.example.com')).toEqual({ name: '_x.api.example.com.', type: 'CNAME', value: '_y.acm-validations.aws.' });
+  });
+
+  it('names the domain when ACM offered no DNS record for it', () => {
+    expect(() => certificateValidationRecord([], 'api.example.com')).toThrow('ACM offered no DNS validation record for api.example.com (got: none)');
+    expect(() => certificateValidationRecord([{ domainName: 'api.example.com' }], 'api.example.com')).toThrow('no DNS validation record');
+  });
 });

@@ -104,6 +104,32 @@ export function targetGroupHealthCheck(service: ServiceName) {
  */
 export const HTTPS_SSL_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
 
+/** The HTTP listener's only action once there is an HTTPS listener. */
+export const HTTP_TO_HTTPS_REDIRECT = {
+  type: 'redirect',
+  redirect: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' },
+} as const;
+
+/** One of ACM's `domainValidationOptions`. */
+export interface DomainValidationOption {
+  readonly domainName?: string;
+  readonly resourceRecordName?: string;
+  readonly resourceRecordType?: string;
+  readonly resourceRecordValue?: string;
+}
+
+/**
+ * The DNS record that proves `domainName` to ACM. Throws when ACM offered none for it (the
+ * certificate was requested for another name, or with e-mail validation).
+ */
+export function certificateValidationRecord(options: readonly DomainValidationOption[] | undefined, domainName: string): { name: string; type: string; value: string } {
+  const option = (options ?? []).find((o) => o.domainName === domainName);
+  if (!option?.resourceRecordName || !option.resourceRecordType || !option.resourceRecordValue) {
+    throw new Error(`ACM offered no DNS validation record for ${domainName} (got: ${(options ?? []).map((o) => o.domainName).join(', ') || 'none'})`);
+  }
+  return { name: option.resourceRecordName, type: option.resourceRecordType, value: option.resourceRecordValue };
+}
+
 /** Default answer for a path no rule matches: a JSON 404 rather than a random service. */
 export const NOT_FOUND_ACTION = {
   type: 'fixed-response',

@@ -4,7 +4,9 @@ import { LOGS_BUCKET_PREFIXES, SERVICES, getResourceName, getTags, type ServiceN
 import {
   ALB_SERVICE_NAMES,
   HTTPS_SSL_POLICY,
+  HTTP_TO_HTTPS_REDIRECT,
   NOT_FOUND_ACTION,
+  certificateValidationRecord,
   listenerRulePlan,
   targetGroupHealthCheck,
   targetGroupName,
@@ -14,7 +16,13 @@ import {
 export interface AlbArgs {
   readonly cfg: TradaiConfig;
   readonly vpcId: pulumi.Input<string>;
-  readonly publicSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  /** Foundation's private subnets: the ALB is internal and its only client is the VPC Link there. */
+  readonly privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * The certificate of the HTTPS listener: DnsValidatedCertificate's (tradai:apiDomain) or
+   * tradai:certificateArn. Absent: HTTP only (see tlsPlan for when that is allowed).
+   */
+  readonly certificateArn?: pulumi.Input<string>;
   readonly securityGroupId: pulumi.Input<string>;
   /**
    * The logs bucket (persistent). Its bucket policy, owned by the persistent stack, lets the
@@ -28,18 +36,71 @@ export interface AlbArgs {
  * The Application Load Balancer (seed alb.py): one target group per ALB service, listener rules
  * from ALB_PATH_PATTERNS, access logs, invalid headers dropped, deletion protection in prod.
  *
- * Placed in the public subnets but with the internal scheme: its only client is the API Gateway
- * VPC Link (edge), so every route passes the JWT authorizer and WAF, and no service is reachable
- * from the internet around them (seed section 7: "no public ALB needed").
+ * Internal, in the private subnets (seed: ALB in private subnets): its only client is the API
+ * Gateway VPC Link (edge), so every route passes the JWT authorizer and WAF, and no service is
+ * reachable from the internet around them (seed section 7: "no public ALB needed").
  *
- * With tradai:certificateArn: HTTPS listener with the rules, HTTP redirects to it. Without a
- * certificate there is no HTTPS listener and the rules sit on the HTTP listener (plain HTTP inside
- * the VPC, between the VPC Link and the ALB only): set a certificate for TLS end to end.
+ * With tradai:apiDomain the stack makes an ACM certificate for that name, validates it by DNS in
+ * the hosted zone and serves it on the HTTPS listener (the VPC Link verifies that name); with
+ * tradai:certificateArn it serves a hand-made one. Either way HTTP redirects to HTTPS. Without a
+ * certificate the rules sit on the HTTP listener (plain HTTP inside the VPC, between the VPC Link
+ * and the ALB only), which prod refuses unless tradai:allowNoTls says so (tlsPlan).
  */
+export interface DnsValidatedCertificateArgs {
+  readonly cfg: TradaiConfig;
+  readonly domainName: string;
+  /** Route 53 public hosted zone of domainName (or a parent): the validation record goes there. */
+  readonly hostedZoneId: string;
+}
+
+/**
+ * An ACM certificate for tradai:apiDomain, validated by DNS in the configured hosted zone. The ALB's
+ * HTTPS listener serves it (the VPC Link verifies that name) and edge's API custom domain uses it.
+ * `certificateArn` resolves only once ACM has issued it, so nothing serves an unvalidated one.
+ */
+export class DnsValidatedCertificate extends pulumi.ComponentResource {
+  readonly certificate: aws.acm.Certificate;
+  readonly validationRecord: aws.route53.Record;
+  readonly certificateArn: pulumi.Output<string>;
+
+  constructor(name: string, args: DnsValidatedCertificateArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('tradai:compute:DnsValidatedCertificate', name, {}, opts);
+    const tags = getTags(args.cfg.environment);
+    const parent = { parent: this };
+    // Pulumi's default create-before-delete: a renamed domain gets its new certificate issued and
+    // on the listener before the old one goes.
+    this.certificate = new aws.acm.Certificate(`${name}-certificate`, { domainName: args.domainName, validationMethod: 'DNS', tags }, parent);
+    // One name, so exactly one validation record; its name and value are known only after the request.
+    const record = this.certificate.domainValidationOptions.apply((options) => certificateValidationRecord(options, args.domainName));
+    this.validationRecord = new aws.route53.Record(
+      `${name}-validation`,
+      {
+        zoneId: args.hostedZoneId,
+        name: record.name,
+        type: record.type,
+        records: [record.value],
+        ttl: 300,
+        // ACM gives every certificate for a name the same record: a re-made certificate reuses it.
+        allowOverwrite: true,
+      },
+      parent,
+    );
+    const validation = new aws.acm.CertificateValidation(
+      `${name}-issued`,
+      { certificateArn: this.certificate.arn, validationRecordFqdns: [this.validationRecord.fqdn] },
+      parent,
+    );
+    this.certificateArn = validation.certificateArn;
+    this.registerOutputs({ certificateArn: this.certificateArn });
+  }
+}
+
 export class Alb extends pulumi.ComponentResource {
   readonly loadBalancer: aws.lb.LoadBalancer;
   readonly httpListener: aws.lb.Listener;
   readonly httpsListener?: aws.lb.Listener;
+  /** The certificate the HTTPS listener serves (issued: the managed one waits for its validation). */
+  readonly certificateArn?: pulumi.Output<string>;
   readonly targetGroups: Readonly<Partial<Record<ServiceName, aws.lb.TargetGroup>>>;
   /** Listener rules: ECS services attached to a target group must wait for them. */
   readonly rules: aws.lb.ListenerRule[] = [];
@@ -57,7 +118,7 @@ export class Alb extends pulumi.ComponentResource {
         name: getResourceName('alb', env),
         loadBalancerType: 'application',
         internal: true,
-        subnets: args.publicSubnetIds,
+        subnets: args.privateSubnetIds,
         securityGroups: [args.securityGroupId],
         dropInvalidHeaderFields: true,
         enableDeletionProtection: env === 'prod',
@@ -90,7 +151,8 @@ export class Alb extends pulumi.ComponentResource {
     this.targetGroups = targetGroups;
 
     let ruleListener: aws.lb.Listener;
-    if (cfg.certificateArn) {
+    this.certificateArn = args.certificateArn === undefined ? undefined : pulumi.output(args.certificateArn);
+    if (this.certificateArn) {
       this.httpsListener = new aws.lb.Listener(
         `${name}-https`,
         {
@@ -98,7 +160,7 @@ export class Alb extends pulumi.ComponentResource {
           port: 443,
           protocol: 'HTTPS',
           sslPolicy: HTTPS_SSL_POLICY,
-          certificateArn: cfg.certificateArn,
+          certificateArn: this.certificateArn,
           defaultActions: [NOT_FOUND_ACTION],
           tags,
         },
@@ -110,7 +172,7 @@ export class Alb extends pulumi.ComponentResource {
           loadBalancerArn: this.loadBalancer.arn,
           port: 80,
           protocol: 'HTTP',
-          defaultActions: [{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } }],
+          defaultActions: [HTTP_TO_HTTPS_REDIRECT],
           tags,
         },
         parent,

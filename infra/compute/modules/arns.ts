@@ -98,3 +98,16 @@ export function workflowLogGroupName(workflow: Workflow, env: Environment): stri
 export function lambdaDlqName(env: Environment): string {
   return getResourceName('lambda-async-dlq', env);
 }
+
+/**
+ * The exchange API credentials secret (`{"apiKey","secret"}`) live trading reads: created by an
+ * operator (never by a stack, so the keys never pass through Pulumi state), under this name.
+ */
+export function exchangeSecretName(env: Environment): string {
+  return `tradai/${env}/exchange-credentials`;
+}
+
+/** Its ARN: Secrets Manager appends `-` and six random characters to the name. */
+export function exchangeSecretArn(ctx: ArnContext): string {
+  return `arn:${ctx.partition}:secretsmanager:${ctx.region}:${ctx.account}:secret:${exchangeSecretName(ctx.env)}-??????`;
+}

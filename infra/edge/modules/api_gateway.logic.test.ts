@@ -171,7 +171,7 @@ describe('chooseListener', () => {
 
   it('refuses HTTPS without a name to verify, naming the key', () => {
     expect(() => chooseListener({ https: 'arn:https', http: 'arn:http' }, undefined)).toThrow(ConfigError);
-    expect(() => chooseListener({ https: 'arn:https' }, undefined)).toThrow('tradai:customDomain');
+    expect(() => chooseListener({ https: 'arn:https' }, undefined)).toThrow('tradai:apiDomain');
   });
 
   it('refuses a compute stack without listeners, naming tradai:skipAlb', () => {

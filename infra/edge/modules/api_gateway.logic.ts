@@ -217,8 +217,8 @@ export function chooseListener(
   if (listeners.https) {
     if (!customDomain) {
       throw new ConfigError(
-        'tradai:customDomain',
-        'compute has an HTTPS listener (tradai:certificateArn is set), so API Gateway must verify a name on the ALB certificate: set tradai:customDomain in the edge stack to a domain that certificate covers',
+        'tradai:apiDomain',
+        'compute has an HTTPS listener (tradai:apiDomain or tradai:certificateArn is set there), so API Gateway must verify a name on the ALB certificate: set the same tradai:apiDomain in the edge stack, or tradai:customDomain to a domain the hand-made certificate covers',
       );
     }
     return { listenerArn: listeners.https, serverNameToVerify: customDomain };

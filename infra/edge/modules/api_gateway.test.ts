@@ -24,6 +24,7 @@ beforeAll(async () => {
       cognitoClientIds: ['webclient', 'm2mclient'],
       backtestQueueUrl: QUEUE_URL,
       backtestQueueArn: QUEUE_ARN,
+      customDomain: DOMAIN,
     });
     return { endpoint: api.endpoint, id: api.api.id };
   });

@@ -38,6 +38,20 @@ export interface ApiGatewayArgs {
   readonly cognitoClientIds: pulumi.Input<string>[];
   readonly backtestQueueUrl: pulumi.Input<string>;
   readonly backtestQueueArn: pulumi.Input<string>;
+  /**
+   * The API's custom domain (from tlsPlan): its name is also the one the VPC Link verifies on the
+   * ALB certificate. With a hosted zone (tradai:apiDomain) the alias record is made there too.
+   */
+  readonly customDomain?: ApiCustomDomain;
+  /** Request parameters every VPC Link integration applies (the WAF's client-address header). */
+  readonly albRequestParameters?: Readonly<Record<string, string>>;
+}
+
+export interface ApiCustomDomain {
+  readonly domainName: string;
+  readonly certificateArn: pulumi.Input<string>;
+  /** Route 53 zone for the alias record; absent for a hand-made domain whose DNS lives elsewhere. */
+  readonly hostedZoneId?: string;
 }
 
 /**
@@ -53,6 +67,8 @@ export class ApiGateway extends pulumi.ComponentResource {
   readonly sqsRole: aws.iam.Role;
   /** `https://<id>.execute-api.<region>.amazonaws.com` */
   readonly endpoint: pulumi.Output<string>;
+  /** `https://<custom domain>` when one is configured. */
+  readonly customDomainUrl?: string;
 
   constructor(name: string, args: ApiGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
     super('tradai:edge:ApiGateway', name, {}, opts);
@@ -102,7 +118,7 @@ export class ApiGateway extends pulumi.ComponentResource {
         { name: getResourceName('vpc-link', env), subnetIds: args.privateSubnetIds, securityGroupIds: args.vpcLinkSecurityGroupIds, tags },
         parent,
       );
-      const listener = pulumi.all([listeners.https, listeners.http]).apply(([https, http]) => chooseListener({ https, http }, cfg.customDomain?.domainName));
+      const listener = pulumi.all([listeners.https, listeners.http]).apply(([https, http]) => chooseListener({ https, http }, args.customDomain?.domainName));
       // One integration per service: the listener rules pick the service by path (checked above),
       // and per-service integrations keep each route's target visible in the console and logs.
       for (const service of albTargets(plans)) {
@@ -117,6 +133,7 @@ export class ApiGateway extends pulumi.ComponentResource {
             connectionId: vpcLink.id,
             integrationUri: listener.listenerArn,
             tlsConfig: listener.apply((l) => (l.serverNameToVerify ? { serverNameToVerify: l.serverNameToVerify } : undefined)),
+            ...(args.albRequestParameters ? { requestParameters: { ...args.albRequestParameters } } : {}),
             // HTTP_PROXY integrations of HTTP APIs only take payload format 1.0.
             payloadFormatVersion: '1.0',
             timeoutMilliseconds: 30_000,
@@ -193,17 +210,33 @@ export class ApiGateway extends pulumi.ComponentResource {
       { parent: this, dependsOn: Object.values(this.routes) },
     );
 
-    if (cfg.customDomain) {
+    const custom = args.customDomain;
+    if (custom) {
       const domain = new aws.apigatewayv2.DomainName(
         `${name}-domain`,
         {
-          domainName: cfg.customDomain.domainName,
-          domainNameConfiguration: { certificateArn: cfg.customDomain.certificateArn, endpointType: 'REGIONAL', securityPolicy: 'TLS_1_2' },
+          domainName: custom.domainName,
+          domainNameConfiguration: { certificateArn: custom.certificateArn, endpointType: 'REGIONAL', securityPolicy: 'TLS_1_2' },
           tags,
         },
         parent,
       );
       new aws.apigatewayv2.ApiMapping(`${name}-domain-mapping`, { apiId: this.api.id, domainName: domain.domainName, stage: this.stage.id }, parent);
+      if (custom.hostedZoneId) {
+        // Alias A record: no charge for alias queries, and it follows the regional endpoint's IPs.
+        const target = domain.domainNameConfiguration;
+        new aws.route53.Record(
+          `${name}-domain-record`,
+          {
+            zoneId: custom.hostedZoneId,
+            name: custom.domainName,
+            type: 'A',
+            aliases: [{ name: target.targetDomainName, zoneId: target.hostedZoneId, evaluateTargetHealth: false }],
+          },
+          parent,
+        );
+      }
+      this.customDomainUrl = `https://${custom.domainName}`;
     }
 
     this.endpoint = this.api.apiEndpoint;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { PRIVATE_RANGES, WAF_DEFAULT_CAPACITY_LIMIT, buildWafRules, wafCapacity, wafLogGroupName } from './waf.logic.js';
+import { CLIENT_IP_HEADER, WAF_DEFAULT_CAPACITY_LIMIT, buildWafRules, clientIpRequestParameters, wafCapacity, wafLogGroupName, type WafRuleInput } from './waf.logic.js';
 
-const base = { metricPrefix: 'tradai-waf-dev', rateLimit: 2000, geoBlockCountries: [] as string[], privateRangesIpSetArn: 'arn:ipset' };
+const base: WafRuleInput = { metricPrefix: 'tradai-waf-dev', rateLimit: 2000, geoBlockCountries: [] };
 
 /** Rule statements are typed as Inputs; in tests they are plain values. */
 const plain = <T>(v: unknown) => v as T;
@@ -19,14 +19,25 @@ describe('buildWafRules', () => {
     expect(plain<{ geoMatchStatement: { countryCodes: string[] } }>(rules[0]!.statement).geoMatchStatement.countryCodes).toEqual(['RU', 'KP']);
   });
 
-  it('rate-limits per IP over 5 minutes with the configured limit, exempting the private ranges', () => {
+  it('rate-limits per client address over 5 minutes with the configured limit, with no exemption', () => {
     const rate = buildWafRules({ ...base, rateLimit: 500 }).find((r) => r.name === 'rate-limit')!;
-    const stmt = plain<{ rateBasedStatement: { limit: number; aggregateKeyType: string; evaluationWindowSec: number; scopeDownStatement: unknown } }>(rate.statement).rateBasedStatement;
-    expect(stmt.limit).toBe(500);
-    expect(stmt.aggregateKeyType).toBe('IP');
-    expect(stmt.evaluationWindowSec).toBe(300);
-    expect(stmt.scopeDownStatement).toEqual({ notStatement: { statement: { ipSetReferenceStatement: { arn: 'arn:ipset' } } } });
+    const stmt = plain<{ rateBasedStatement: Record<string, unknown> }>(rate.statement).rateBasedStatement;
+    expect(stmt).toEqual({
+      limit: 500,
+      aggregateKeyType: 'FORWARDED_IP',
+      forwardedIpConfig: { headerName: CLIENT_IP_HEADER, fallbackBehavior: 'NO_MATCH' },
+      evaluationWindowSec: 300,
+    });
     expect(plain<{ block: object }>(rate.action).block).toEqual({});
+  });
+
+  it('geo-matches the forwarded client address, not the VPC Link source', () => {
+    const geo = buildWafRules({ ...base, geoBlockCountries: ['KP'] })[0]!;
+    expect(plain<{ geoMatchStatement: { forwardedIpConfig: unknown } }>(geo.statement).geoMatchStatement.forwardedIpConfig).toEqual({ headerName: CLIENT_IP_HEADER, fallbackBehavior: 'NO_MATCH' });
+  });
+
+  it('has API Gateway overwrite the client header with the caller address (a client-sent value cannot survive)', () => {
+    expect(clientIpRequestParameters()).toEqual({ 'overwrite:header.x-tradai-client-ip': '$context.identity.sourceIp' });
   });
 
   it('uses AWS managed groups with their own actions, SizeRestrictions_BODY counted only', () => {
@@ -58,13 +69,10 @@ describe('WAF limits and names', () => {
   it('stays within the default 1,500 WCU', () => {
     expect(wafCapacity(['CN'])).toBeLessThanOrEqual(WAF_DEFAULT_CAPACITY_LIMIT);
     expect(wafCapacity(['CN'])).toBe(wafCapacity([]) + 1);
+    expect(wafCapacity([])).toBe(2 + 25 + 200 + 700);
   });
 
   it('names the log group with the prefix AWS requires', () => {
     expect(wafLogGroupName('tradai-waf-dev')).toBe('aws-waf-logs-tradai-waf-dev');
-  });
-
-  it('exempts exactly the RFC 1918 ranges', () => {
-    expect(PRIVATE_RANGES).toEqual(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16']);
   });
 });

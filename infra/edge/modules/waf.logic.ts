@@ -1,5 +1,4 @@
 import type * as aws from '@pulumi/aws';
-import type * as pulumi from '@pulumi/pulumi';
 
 type WebAclRule = aws.types.input.wafv2.WebAclRule;
 
@@ -19,17 +18,35 @@ export const MANAGED_RULE_GROUPS = [
  */
 export const COUNT_ONLY_COMMON_RULES = ['SizeRestrictions_BODY'] as const;
 
-/** WCU of the rate-based rule (2, plus 1 for its IP-set scope-down) and the geo rule (1). */
-const RATE_RULE_WCU = 3;
+/** WCU of the rate-based rule (2; no scope-down) and the geo rule (1). */
+const RATE_RULE_WCU = 2;
 const GEO_RULE_WCU = 1;
 export const WAF_DEFAULT_CAPACITY_LIMIT = 1500;
 
 /**
- * RFC 1918 ranges. Requests from API Gateway arrive at the ALB from the VPC Link's private ENIs, so
- * every API user shares a handful of source IPs: the per-IP rate rule exempts them (the API stage
- * throttles that traffic) and applies to direct internet traffic to the ALB only.
+ * Why the rate and geo rules key on a header rather than the source IP: the WebACL guards the
+ * internal ALB (WAFv2 cannot attach to an HTTP API), whose every request comes from the VPC Link's
+ * private ENIs. Keyed on the source IP, all API users share a handful of 10.x addresses and geo
+ * matching sees no country. So every VPC Link integration overwrites this header with the
+ * caller's address as API Gateway saw it (`$context.identity.sourceIp`), and the rules read it
+ * (forwardedIPConfig). `overwrite` replaces whatever a client sent, so it cannot be spoofed through
+ * the API; X-Forwarded-For itself is reserved in HTTP API parameter mapping, hence a header of ours.
+ * Chosen over a CloudFront distribution in front of the API: no second entry point to lock down,
+ * no us-east-1 (CLOUDFRONT-scope) WebACL, and no CloudFront charges.
  */
-export const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] as const;
+export const CLIENT_IP_HEADER = 'X-Tradai-Client-Ip';
+
+/** The API Gateway parameter mapping that sets CLIENT_IP_HEADER on every VPC Link request. */
+export function clientIpRequestParameters(): Record<string, string> {
+  return { [`overwrite:header.${CLIENT_IP_HEADER.toLowerCase()}`]: '$context.identity.sourceIp' };
+}
+
+/**
+ * WAF reads the client address from CLIENT_IP_HEADER. A request without it did not come through API
+ * Gateway (something inside the VPC calling the ALB): NO_MATCH leaves it to the managed rules rather
+ * than blocking or counting it under one shared key.
+ */
+export const FORWARDED_IP_CONFIG = { headerName: CLIENT_IP_HEADER, fallbackBehavior: 'NO_MATCH' } as const;
 
 export interface WafRuleInput {
   /** Prefix of every CloudWatch metric name (`tradai-waf-dev`). */
@@ -38,8 +55,6 @@ export interface WafRuleInput {
   readonly rateLimit: number;
   /** ISO 3166 alpha-2 codes to block (tradai:geoBlockCountries); no rule when empty. */
   readonly geoBlockCountries: readonly string[];
-  /** ARN of the IP set holding PRIVATE_RANGES. */
-  readonly privateRangesIpSetArn: pulumi.Input<string>;
 }
 
 const visibility = (metricName: string) => ({ cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName });
@@ -56,7 +71,7 @@ export function buildWafRules(input: WafRuleInput): WebAclRule[] {
       name: 'geo-block',
       priority: rules.length,
       action: { block: {} },
-      statement: { geoMatchStatement: { countryCodes: countries } },
+      statement: { geoMatchStatement: { countryCodes: countries, forwardedIpConfig: { ...FORWARDED_IP_CONFIG } } },
       visibilityConfig: visibility(`${input.metricPrefix}-geo-block`),
     });
   }
@@ -67,11 +82,9 @@ export function buildWafRules(input: WafRuleInput): WebAclRule[] {
     statement: {
       rateBasedStatement: {
         limit: input.rateLimit,
-        aggregateKeyType: 'IP',
+        aggregateKeyType: 'FORWARDED_IP',
+        forwardedIpConfig: { ...FORWARDED_IP_CONFIG },
         evaluationWindowSec: 300,
-        scopeDownStatement: {
-          notStatement: { statement: { ipSetReferenceStatement: { arn: input.privateRangesIpSetArn } } },
-        },
       },
     },
     visibilityConfig: visibility(`${input.metricPrefix}-rate-limit`),

@@ -38,13 +38,11 @@ describe('Waf', () => {
     expect(geo.action).toEqual({ block: {} });
   });
 
-  it('rate-limits with tradai:wafRateLimit, exempting the private-range IP set', () => {
+  it('rate-limits with tradai:wafRateLimit per forwarded client address, exempting no source range', () => {
     const rate = rules().find((r) => r.name === 'rate-limit')!;
-    expect(rate.statement['rateBasedStatement']).toMatchObject({ limit: 750, aggregateKeyType: 'IP' });
-    const ipSet = mocks.byType('aws:wafv2/ipSet:IpSet')[0]!;
-    expect(ipSet.inputs).toMatchObject({ scope: 'REGIONAL', ipAddressVersion: 'IPV4', addresses: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] });
-    const scope = rate.statement['rateBasedStatement']!['scopeDownStatement'] as { notStatement: { statement: { ipSetReferenceStatement: { arn: string } } } };
-    expect(scope.notStatement.statement.ipSetReferenceStatement.arn).toContain(String(ipSet.inputs['name']));
+    expect(rate.statement['rateBasedStatement']).toMatchObject({ limit: 750, aggregateKeyType: 'FORWARDED_IP', forwardedIpConfig: { headerName: 'X-Tradai-Client-Ip' } });
+    expect(rate.statement['rateBasedStatement']!['scopeDownStatement']).toBeUndefined();
+    expect(mocks.byType('aws:wafv2/ipSet:IpSet')).toHaveLength(0);
   });
 
   it('uses the common, known-bad-inputs (Log4j) and IP reputation managed groups', () => {

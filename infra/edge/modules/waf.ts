@@ -1,7 +1,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { getResourceName, getTags, type TradaiConfig } from '@tradai/infra-shared';
-import { PRIVATE_RANGES, WAF_DEFAULT_CAPACITY_LIMIT, buildWafRules, wafCapacity, wafLogGroupName } from './waf.logic.js';
+import { WAF_DEFAULT_CAPACITY_LIMIT, buildWafRules, wafCapacity, wafLogGroupName } from './waf.logic.js';
 
 export interface WafArgs {
   readonly cfg: TradaiConfig;
@@ -10,12 +10,15 @@ export interface WafArgs {
 }
 
 /**
- * Regional WebACL: geo blocking (tradai:geoBlockCountries), a per-IP rate limit
- * (tradai:wafRateLimit), AWS managed rule groups, logging to CloudWatch, associated with the ALB.
+ * Regional WebACL: geo blocking (tradai:geoBlockCountries, default GEO_BLOCK_DEFAULT), a per-client
+ * rate limit (tradai:wafRateLimit), AWS managed rule groups, logging to CloudWatch, associated with
+ * the ALB. Geo and rate rules key on the caller's address that API Gateway forwards in
+ * CLIENT_IP_HEADER (see waf.logic.ts for why and for the CloudFront alternative not taken).
  *
  * Not associated with the HTTP API: WAFv2 cannot attach to an HTTP API (`$default` stage ARNs of
  * HTTP APIs are not a supported resource type; only REST API stages, ALBs, AppSync, Cognito...).
- * API traffic still passes this ACL because the VPC Link delivers it to the ALB.
+ * API traffic still passes this ACL because the VPC Link delivers it to the ALB. The IP reputation
+ * group still judges the source address (the VPC Link's), so it only catches direct callers.
  */
 export class Waf extends pulumi.ComponentResource {
   readonly webAcl: aws.wafv2.WebAcl;
@@ -33,19 +36,6 @@ export class Waf extends pulumi.ComponentResource {
       throw new Error(`WAF rules need ${capacity} WCU; a web ACL includes ${WAF_DEFAULT_CAPACITY_LIMIT} before extra charges`);
     }
 
-    const privateRanges = new aws.wafv2.IpSet(
-      `${name}-private-ranges`,
-      {
-        name: getResourceName('waf-private-ranges', env),
-        description: 'RFC 1918 sources (the API Gateway VPC Link): exempt from the per-IP rate limit',
-        scope: 'REGIONAL',
-        ipAddressVersion: 'IPV4',
-        addresses: [...PRIVATE_RANGES],
-        tags,
-      },
-      { parent: this },
-    );
-
     this.webAcl = new aws.wafv2.WebAcl(
       `${name}-acl`,
       {
@@ -57,7 +47,6 @@ export class Waf extends pulumi.ComponentResource {
           metricPrefix: aclName,
           rateLimit: cfg.wafRateLimit,
           geoBlockCountries: cfg.geoBlockCountries,
-          privateRangesIpSetArn: privateRanges.arn,
         }),
         visibilityConfig: { cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: aclName },
         tags,
