@@ -2,6 +2,7 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { EC2_CONSOLIDATED_CONFIG, getResourceName, getTags, type ServiceName, type TradaiConfig } from '@tradai/infra-shared';
 import { getLatestAl2023Ami, type EnvironmentVariable } from '@tradai/infra-shared/pulumi';
+import { LAUNCH_HOOK_NAME, MAINTENANCE_POLICY, consolidatedGroupName, instanceRefresh, launchHooks } from './ec2_consolidated.logic.js';
 import { registryOf, renderComposeFile, renderUserData } from './ec2_userdata.js';
 
 type ConsolidatedServiceName = (typeof EC2_CONSOLIDATED_CONFIG.services)[number];
@@ -37,7 +38,9 @@ export interface ConsolidatedHostArgs {
  * ~$37 for four Fargate tasks). An Auto Scaling group of exactly one replaces the instance when
  * EC2 reports it impaired (self-healing) and registers it in the ALB target groups; the user data
  * registers it in Cloud Map. A change to the user data (new image digests, new environment) or
- * the AMI makes a new launch template version, which the instance refresh rolls out.
+ * the AMI (tradai:consolidatedAmiId, built from infra/ami) makes a new launch template version,
+ * which the instance refresh rolls out launch-before-terminate, gated on the services' health
+ * (ec2_consolidated.logic.ts).
  */
 export class ConsolidatedHost extends pulumi.ComponentResource {
   readonly launchTemplate: aws.ec2.LaunchTemplate;
@@ -65,7 +68,9 @@ export class ConsolidatedHost extends pulumi.ComponentResource {
     const userData = pulumi
       .all([args.region, pulumi.output(args.registryRepositoryUrl).apply(registryOf), args.rdsSecretArn, composeFile, registrations])
       .apply(([region, registry, rdsSecretArn, compose, regs]) =>
-        Buffer.from(renderUserData({ env, region, registry, rdsSecretArn, composeFile: compose, registrations: regs })).toString('base64'),
+        Buffer.from(
+          renderUserData({ env, region, registry, rdsSecretArn, composeFile: compose, registrations: regs, launchHook: { groupName: consolidatedGroupName(env), hookName: LAUNCH_HOOK_NAME } }),
+        ).toString('base64'),
       );
 
     this.launchTemplate = new aws.ec2.LaunchTemplate(
@@ -73,7 +78,7 @@ export class ConsolidatedHost extends pulumi.ComponentResource {
       {
         name: getResourceName('consolidated', env),
         description: `TradAI ${env} consolidated host: ${names.join(', ')}`,
-        imageId: getLatestAl2023Ami(EC2_CONSOLIDATED_CONFIG.architecture, parent),
+        imageId: cfg.consolidatedAmiId ?? getLatestAl2023Ami(EC2_CONSOLIDATED_CONFIG.architecture, parent),
         instanceType: EC2_CONSOLIDATED_CONFIG.instanceType,
         iamInstanceProfile: { arn: args.instanceProfileArn },
         vpcSecurityGroupIds: [args.securityGroupId],
@@ -102,9 +107,10 @@ export class ConsolidatedHost extends pulumi.ComponentResource {
     this.autoScalingGroup = new aws.autoscaling.Group(
       `${name}-asg`,
       {
-        name: getResourceName('consolidated', env),
+        name: consolidatedGroupName(env),
         minSize: 1,
-        maxSize: 1,
+        // Room for the replacement that runs next to the old host until it is healthy.
+        maxSize: 2,
         desiredCapacity: 1,
         // Both private subnets: a replacement may start in the other AZ when one is impaired.
         vpcZoneIdentifiers: args.privateSubnetIds,
@@ -114,7 +120,11 @@ export class ConsolidatedHost extends pulumi.ComponentResource {
         // other three (Compose restarts the container; the ALB keeps it out of rotation).
         healthCheckType: 'EC2',
         healthCheckGracePeriod: 600,
-        instanceRefresh: { strategy: 'Rolling', preferences: { minHealthyPercentage: 0 } },
+        initialLifecycleHooks: launchHooks(),
+        instanceMaintenancePolicy: { ...MAINTENANCE_POLICY },
+        instanceRefresh: instanceRefresh(),
+        // The first host, too, waits in the launch hook until its services are healthy.
+        waitForCapacityTimeout: '20m',
         tags: Object.entries({ ...tags, Name: getResourceName('consolidated', env) }).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
       },
       parent,

@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EC2_CONSOLIDATED_CONFIG, SERVICES } from '@tradai/infra-shared';
@@ -68,6 +68,7 @@ describe('consolidated user data', () => {
     rdsSecretArn: "arn:aws:secretsmanager:eu-central-1:123456789012:secret:rds!db-it's-AbCdEf",
     composeFile: compose,
     registrations,
+    launchHook: { groupName: 'tradai-consolidated-dev', hookName: 'tradai-services-healthy' },
   });
 
   it('is a bash script that parses (bash -n)', () => {
@@ -96,11 +97,75 @@ describe('consolidated user data', () => {
 
   it('stays under the 16 KB EC2 limit and refuses what would break the heredoc', () => {
     expect(Buffer.byteLength(script)).toBeLessThan(16 * 1024);
-    expect(() => renderUserData({ env: 'dev', region: 'r', registry: REGISTRY, rdsSecretArn: 'a', composeFile: 'x\nTRADAI_COMPOSE_EOF\n', registrations })).toThrow('heredoc delimiter');
+    expect(() =>
+      renderUserData({ env: 'dev', region: 'r', registry: REGISTRY, rdsSecretArn: 'a', composeFile: 'x\nTRADAI_COMPOSE_EOF\n', registrations, launchHook: { groupName: 'g', hookName: 'h' } }),
+    ).toThrow('heredoc delimiter');
   });
 
   it('derives the registry from a repository URL', () => {
     expect(registryOf(`${REGISTRY}/tradai/backend`)).toBe(REGISTRY);
     expect(() => registryOf('docker.io/library/nginx')).toThrow('is not an ECR repository URL');
+  });
+});
+
+/**
+ * Runs the rendered script with stand-ins for the host's commands (aws, docker, curl, ...) on PATH,
+ * each recording its arguments, and with the root-owned paths moved into a temp folder. What it
+ * checks is the script's own control flow: which answer the launch hook gets, and when.
+ */
+describe('consolidated user data: the launch hook answer', () => {
+  const registrations = EC2_CONSOLIDATED_CONFIG.services.map((name) => ({ name, serviceId: `srv-${name}` }));
+  const run = (composeUpExit: number) => {
+    const dir = mkdtempSync(join(tmpdir(), 'ud-run-'));
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    const calls = join(dir, 'calls.log');
+    const stub = (name: string, body: string) => {
+      writeFileSync(join(bin, name), `#!/bin/bash\necho "${name} $*" >> '${calls}'\n${body}\n`);
+      chmodSync(join(bin, name), 0o755);
+    };
+    stub('aws', 'case "$*" in *list-instances*) echo "i-0old";; *get-login-password*) echo pw;; *get-secret-value*) echo "{}";; esac; exit 0');
+    stub('docker', `case "$*" in *" up "*) exit ${composeUpExit};; esac; exit 0`);
+    stub('curl', 'case "$*" in *api/token*) echo tok;; *instance-id*) echo i-0new;; *local-ipv4*) echo 10.0.10.5;; esac');
+    for (const name of ['systemctl', 'logger', 'dnf']) stub(name, 'cat > /dev/null 2>&1 || true');
+    stub('tee', 'cat > /dev/null');
+    const script = renderUserData({
+      env: 'dev',
+      region: 'eu-central-1',
+      registry: REGISTRY,
+      rdsSecretArn: 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:rds-AbCdEf',
+      composeFile: compose,
+      registrations,
+      launchHook: { groupName: 'tradai-consolidated-dev', hookName: 'tradai-services-healthy' },
+    })
+      .replaceAll(COMPOSE_PATH, join(dir, 'opt', 'compose.yml'))
+      .replaceAll(DB_SECRET_PATH, join(dir, 'secrets', 'rds.json'))
+      .replace('/var/log/tradai-bootstrap.log', join(dir, 'bootstrap.log'));
+    const file = join(dir, 'user-data.sh');
+    writeFileSync(file, script);
+    const result = spawnSync('bash', [file], { env: { PATH: `${bin}:/usr/bin:/bin` }, encoding: 'utf8' });
+    return { status: result.status, calls: readFileSync(calls, 'utf8').split('\n').filter(Boolean) };
+  };
+
+  it('answers CONTINUE only after every service is healthy and the host is registered in Cloud Map', () => {
+    const { status, calls } = run(0);
+    expect(status).toBe(0);
+    const hook = calls.filter((c) => c.includes('complete-lifecycle-action'));
+    expect(hook).toEqual([
+      'aws autoscaling complete-lifecycle-action --region eu-central-1 --auto-scaling-group-name tradai-consolidated-dev --lifecycle-hook-name tradai-services-healthy --instance-id i-0new --lifecycle-action-result CONTINUE',
+    ]);
+    const at = (needle: string) => calls.findIndex((c) => c.includes(needle));
+    expect(at('up -d --wait')).toBeLessThan(at('deregister-instance'));
+    // The old host's registrations make way for the new one (stand-in list-instances says i-0old).
+    expect(calls.filter((c) => c.includes('deregister-instance --region eu-central-1 --service-id srv-') && c.endsWith('--instance-id i-0old'))).toHaveLength(registrations.length);
+    expect(calls.filter((c) => c.includes('servicediscovery register-instance'))).toHaveLength(registrations.length);
+    expect(calls.findLastIndex((c) => c.includes('servicediscovery register-instance'))).toBeLessThan(at('complete-lifecycle-action'));
+  });
+
+  it('answers ABANDON, and registers nothing, when the services do not become healthy', () => {
+    const { status, calls } = run(1);
+    expect(status).not.toBe(0);
+    expect(calls.filter((c) => c.includes('complete-lifecycle-action'))).toEqual([expect.stringMatching(/--instance-id i-0new --lifecycle-action-result ABANDON$/)]);
+    expect(calls.some((c) => c.includes('register-instance') || c.includes('deregister-instance'))).toBe(false);
   });
 });

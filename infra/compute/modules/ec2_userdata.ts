@@ -112,6 +112,8 @@ export interface UserDataInputs {
   readonly rdsSecretArn: string;
   readonly composeFile: string;
   readonly registrations: readonly Registration[];
+  /** The Auto Scaling group's launch hook the script completes: CONTINUE once healthy, else ABANDON. */
+  readonly launchHook: { readonly groupName: string; readonly hookName: string };
 }
 
 /** `<account>.dkr.ecr.<region>.amazonaws.com/tradai/backend` -> the registry host. */
@@ -136,6 +138,8 @@ export function renderUserData(i: UserDataInputs): string {
     compose_path: COMPOSE_PATH,
     compose_file: i.composeFile.trimEnd(),
     registrations: i.registrations.map((r) => ({ name: r.name, service_id: r.serviceId, port: SERVICES[r.name].port })),
+    asg_name: i.launchHook.groupName,
+    launch_hook: i.launchHook.hookName,
   });
   const bytes = Buffer.byteLength(script);
   if (bytes > USER_DATA_MAX_BYTES) throw new Error(`consolidated user data is ${bytes} bytes, over EC2's ${USER_DATA_MAX_BYTES}`);
