@@ -27,7 +27,7 @@ describe('tradai-foundation (dev)', () => {
     expect(parsed.sns_alerts_topic_arn).toBe('arn:aws:sns:eu-central-1:123456789012:tradai-alerts-dev');
   });
 
-  it('has the seed counts: 6 subnets, 6 + 1 security groups, 3 NACLs, 1 NAT instance, 6 endpoints', () => {
+  it('has the seed counts: 6 subnets, 6 + 1 security groups, 3 NACLs, 1 NAT instance, 2 gateway endpoints (interface endpoints off in dev)', () => {
     const c = counts();
     expect(c['aws:ec2/vpc:Vpc']).toBe(1);
     expect(c['aws:ec2/subnet:Subnet']).toBe(6);
@@ -35,7 +35,9 @@ describe('tradai-foundation (dev)', () => {
     expect(c['aws:ec2/networkAcl:NetworkAcl']).toBe(3);
     expect(c['aws:ec2/networkAclAssociation:NetworkAclAssociation']).toBe(6);
     expect(c['aws:ec2/instance:Instance']).toBe(1);
-    expect(c['aws:ec2/vpcEndpoint:VpcEndpoint']).toBe(6);
+    // tradai:interfaceEndpoints defaults to none in dev: only the free S3 and DynamoDB gateway endpoints.
+    expect(c['aws:ec2/vpcEndpoint:VpcEndpoint']).toBe(2);
+    expect(mocks.byType('aws:ec2/vpcEndpoint:VpcEndpoint').every((e) => e.inputs['vpcEndpointType'] === 'Gateway')).toBe(true);
     expect(c['aws:ec2/flowLog:FlowLog']).toBe(1);
     expect(c['aws:rds/instance:Instance']).toBe(1);
     expect(c['aws:sqs/queue:Queue']).toBe(2);

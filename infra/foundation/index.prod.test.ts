@@ -16,6 +16,14 @@ describe('tradai-foundation (prod)', () => {
     expect(() => parseLayerOutputs('foundation', outputs)).not.toThrow();
   });
 
+  it('keeps the four interface endpoints in every private subnet (tradai:interfaceEndpoints defaults to multi-az in prod)', () => {
+    const ifc = mocks.byType('aws:ec2/vpcEndpoint:VpcEndpoint').filter((e) => e.inputs['vpcEndpointType'] === 'Interface');
+    expect(ifc).toHaveLength(4);
+    const privateSubnets = outputs['private_subnet_ids'] as string[];
+    expect(privateSubnets.length).toBeGreaterThan(1);
+    for (const e of ifc) expect(e.inputs['subnetIds']).toEqual(privateSubnets);
+  });
+
   it('has exactly the six security groups', () => {
     expect(mocks.byType('aws:ec2/securityGroup:SecurityGroup').map((g) => g.inputs['name']).sort()).toEqual(
       ['alb', 'ecs', 'lambda', 'nat', 'rds', 'vpc-endpoint'].map((k) => `tradai-${k}-sg-prod`).sort(),

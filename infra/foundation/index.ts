@@ -47,7 +47,7 @@ export default function main() {
     cfg,
     vpcId: network.vpc.id,
     routeTableIds: network.endpointRouteTableIds,
-    privateSubnetIds: network.subnetIds('private'),
+    privateSubnetIds: network.subnets.private.map((s) => s.id),
     securityGroupId: sgs.groups['vpc-endpoint'].id,
   });
 

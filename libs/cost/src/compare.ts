@@ -1,8 +1,8 @@
-import { EC2_CONSOLIDATED_CONFIG, LAYERS, SERVICES, getDesiredCount, type Environment, type Layer } from '@tradai/infra-shared';
+import { EC2_CONSOLIDATED_CONFIG, INTERFACE_ENDPOINT_MODES, LAYERS, SERVICES, getDesiredCount, type Environment, type InterfaceEndpointMode, type Layer } from '@tradai/infra-shared';
 import { T, serviceKeyOf, type PlanGraph } from '@tradai/policy';
 import type { CostLine, CostReport } from './estimate.js';
-import { ec2Monthly, ebsMonthly, fargateMonthly, monthly, natGatewayMonthly, publicIpv4Monthly, relativeDifference, round2 } from './pricing.js';
-import { HOURS_PER_MONTH } from './prices.js';
+import { ec2Monthly, ebsMonthly, fargateMonthly, interfaceEndpointMonthly, monthly, natGatewayMonthly, publicIpv4Monthly, regionalTransfer, relativeDifference, round2 } from './pricing.js';
+import { HOURS_PER_MONTH, ec2Hourly } from './prices.js';
 import { USAGE_ASSUMPTIONS } from './usage.js';
 
 /** The seed's figures agree with ours when within this relative difference. */
@@ -20,7 +20,7 @@ const MIN_TASK = { cpu: 256, memory: 512 } as const;
 export interface NatComparison {
   /** NAT instance lines from the plan (instance, its Elastic IP). */
   readonly natInstance: { readonly names: readonly string[]; readonly monthly: number };
-  /** The same egress through one NAT Gateway per NAT instance, with the assumed data. */
+  /** The same egress through one NAT Gateway per NAT instance, with the assumed data and the gateway's own public IPv4. */
   readonly natGateway: { readonly count: number; readonly monthly: number; readonly basis: string };
   readonly saving: number;
 }
@@ -38,6 +38,11 @@ export interface ConsolidationComparison {
   readonly inPlan?: { readonly monthly: number; readonly basis: string };
   /** Fargate on-demand minus the host: what consolidated mode saves (or would save). */
   readonly saving: number;
+  /**
+   * Consolidated mode: what one instance refresh adds while the new host runs beside the old one
+   * (launch before terminate), at most the launch hook's timeout plus the warm-up, from the plan.
+   */
+  readonly refresh?: { readonly launchBeforeTerminate: boolean; readonly overlapMinutesMax: number; readonly costMax: number };
 }
 
 export interface SeedCheck {
@@ -62,12 +67,98 @@ export function compareNat(graph: PlanGraph, report: CostReport): NatComparison 
   const ours = [...linesFor(report, instances.map((i) => i.name), T.ec2Instance), ...linesFor(report, eips.map((e) => e.name), T.eip)];
   const usage = USAGE_ASSUMPTIONS[graph.environment];
   const gateway = natGatewayMonthly(usage.natGb);
-  const gatewayMonthly = round2(instances.length * (gateway.fixed + gateway.usage));
+  // A public NAT gateway holds an Elastic IP, billed like any public IPv4 (the instance's EIP is in `ours`).
+  const ipv4 = publicIpv4Monthly();
+  const gatewayMonthly = round2(instances.length * (gateway.fixed + gateway.usage + ipv4));
   return {
     natInstance: { names: ours.map((l) => l.name), monthly: sum(ours) },
-    natGateway: { count: instances.length, monthly: gatewayMonthly, basis: `${instances.length} x (gateway-hours ${round2(gateway.fixed)} + ${usage.natGb} GB processed ${round2(gateway.usage)})` },
+    natGateway: {
+      count: instances.length,
+      monthly: gatewayMonthly,
+      basis: `${instances.length} x (gateway-hours ${round2(gateway.fixed)} + ${usage.natGb} GB processed ${round2(gateway.usage)} + its public IPv4 ${round2(ipv4)})`,
+    },
     saving: round2(gatewayMonthly - sum(ours)),
   };
+}
+
+export interface EndpointOption {
+  readonly mode: InterfaceEndpointMode;
+  readonly monthly: number;
+  readonly basis: string;
+}
+
+export interface EndpointComparison {
+  /** What the plan has: its interface endpoints and the AZs they span. */
+  readonly planned: { readonly mode: InterfaceEndpointMode; readonly endpoints: number; readonly monthly: number };
+  /** Every tradai:interfaceEndpoints mode priced with the same traffic (usage.endpointGb), cheapest first. */
+  readonly options: readonly EndpointOption[];
+  readonly cheapest: InterfaceEndpointMode;
+}
+
+/** The interface endpoint services foundation creates (INTERFACE_ENDPOINTS there): what `none` removes. */
+export const INTERFACE_ENDPOINT_COUNT = 4;
+
+/**
+ * The interface endpoints (tradai:interfaceEndpoints) priced three ways with the same traffic:
+ * - multi-az: an ENI per AZ; the traffic stays in its AZ;
+ * - single-az: one ENI; the other AZ's half of the traffic crosses AZs (charged both ways);
+ * - none: the traffic leaves through the NAT instance, which charges no processing; the half from
+ *   the other AZ crosses to it, and NAT-to-service traffic on public IPv4 is charged as regional
+ *   transfer (both conservative: AWS does not charge some in-region service traffic at all).
+ * Returns undefined when the plan has no NAT instance and no interface endpoint (nothing to compare).
+ */
+export function compareEndpoints(graph: PlanGraph, report: CostReport): EndpointComparison | undefined {
+  const endpoints = graph.ofType(...T.vpcEndpoint).filter((e) => e.inputs['vpcEndpointType'] === 'Interface');
+  const hasNat = graph.ofType(...T.ec2Instance).some((i) => i.inputs['sourceDestCheck'] === false || /nat/i.test(i.name));
+  if (endpoints.length === 0 && !hasNat) return undefined;
+  const azs = new Set(graph.ofType('aws:ec2/subnet:Subnet').map((s) => String(s.inputs['availabilityZone'] ?? ''))).size || 2;
+  const gb = USAGE_ASSUMPTIONS[graph.environment].endpointGb;
+  const count = INTERFACE_ENDPOINT_COUNT;
+  const perEndpoint = gb / count;
+  const crossAz = (share: number) => regionalTransfer(gb * share, 2);
+  const priced: Record<InterfaceEndpointMode, EndpointOption> = {
+    'multi-az': (() => {
+      const e = interfaceEndpointMonthly(azs, perEndpoint);
+      return { mode: 'multi-az', monthly: round2(count * (e.fixed + e.usage)), basis: `${count} endpoints x ${azs} AZ x 730 h + ${gb} GB processed` };
+    })(),
+    'single-az': (() => {
+      const e = interfaceEndpointMonthly(1, perEndpoint);
+      const other = (azs - 1) / azs;
+      return { mode: 'single-az', monthly: round2(count * (e.fixed + e.usage) + crossAz(other)), basis: `${count} endpoints x 1 AZ x 730 h + ${gb} GB processed + ${round2(gb * other)} GB across AZs` };
+    })(),
+    none: (() => {
+      const other = (azs - 1) / azs;
+      return { mode: 'none', monthly: round2(crossAz(other) + regionalTransfer(gb, 1)), basis: `${gb} GB through the NAT instance (no processing charge): ${round2(gb * other)} GB across AZs + ${gb} GB to public service endpoints` };
+    })(),
+  };
+  const planned = endpoints.length === 0 ? 'none' : endpoints.every((e) => (e.inputs['subnetIds'] as unknown[] | undefined)?.length === 1) ? 'single-az' : 'multi-az';
+  const options = [...INTERFACE_ENDPOINT_MODES].map((m) => priced[m]).sort((a, b) => a.monthly - b.monthly);
+  const lines = report.resources.filter((l) => endpoints.some((e) => e.name === l.name && e.type === l.type));
+  return { planned: { mode: planned, endpoints: endpoints.length, monthly: sum(lines) }, options, cheapest: options[0]!.mode };
+}
+
+/** The refresh settings of the host's group as planned: overlap minutes and their cost. */
+function refreshOf(groups: readonly { inputs: Record<string, unknown> }[]): ConsolidationComparison['refresh'] {
+  const group = groups[0];
+  if (!group) return undefined;
+  const prefs = ((group.inputs['instanceRefresh'] as { preferences?: Record<string, unknown> } | undefined)?.preferences ?? {}) as Record<string, unknown>;
+  const launchBeforeTerminate = Number(prefs['maxHealthyPercentage'] ?? 100) > 100 && Number(prefs['minHealthyPercentage'] ?? 90) >= 100;
+  if (!launchBeforeTerminate) return { launchBeforeTerminate, overlapMinutesMax: 0, costMax: 0 };
+  const hooks = ((group.inputs['initialLifecycleHooks'] as { lifecycleTransition?: string; heartbeatTimeout?: number }[] | undefined) ?? []).filter(
+    (h) => h.lifecycleTransition === 'autoscaling:EC2_INSTANCE_LAUNCHING',
+  );
+  // Without a hook the new host counts as healthy once EC2 says so; the grace period bounds the boot.
+  const bootSeconds = hooks.length ? Math.max(...hooks.map((h) => Number(h.heartbeatTimeout ?? 3600))) : Number(group.inputs['healthCheckGracePeriod'] ?? 300);
+  const minutes = (bootSeconds + Number(prefs['instanceWarmup'] ?? 0)) / 60;
+  return { launchBeforeTerminate, overlapMinutesMax: minutes, costMax: refreshOverlapCost(minutes) };
+}
+
+/** Extra cost of one instance refresh of the consolidated host: the new host runs beside the old one for `minutes`. */
+export function refreshOverlapCost(minutes: number): number {
+  const cfg = EC2_CONSOLIDATED_CONFIG;
+  const hours = minutes / 60;
+  // Fractions of a cent per refresh: four decimals, or every refresh would read $0.01.
+  return Math.round(hours * (ec2Hourly(cfg.instanceType) + ebsMonthly(cfg.volumeSizeGb, cfg.volumeType) / HOURS_PER_MONTH) * 1e4) / 1e4;
 }
 
 /** The four consolidated services priced both ways, from SERVICES and EC2_CONSOLIDATED_CONFIG. */
@@ -90,7 +181,9 @@ export function compareConsolidation(graph: PlanGraph, report: CostReport): Cons
         basis: `${cfg.instanceType} x 730 h + ${cfg.volumeSizeGb} GB ${cfg.volumeType} (EC2_CONSOLIDATED_CONFIG, not deployed here)`,
       };
   const planned = consolidated ? [] : consolidatedServiceLines(graph, report);
+  const refresh = consolidated ? refreshOf(graph.ofType(...T.autoscalingGroup).filter((r) => /consolidated/i.test(r.name))) : undefined;
   return {
+    ...(refresh ? { refresh } : {}),
     mode: consolidated ? 'consolidated-ec2' : 'fargate',
     services,
     host,

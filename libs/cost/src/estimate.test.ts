@@ -16,6 +16,12 @@ describe('estimateCost on a small synthetic plan', () => {
     expect(line(dev, 'consolidated-asg').basis).toContain('1 x t3.small');
   });
 
+  it('prices the Cognito M2M app client ($6/month) with its token requests, the web client at nothing', () => {
+    expect(line(dev, 'cognito-m2m-client')).toMatchObject({ fixed: 6, usage: 3.38, monthly: 9.38, layer: 'persistent' });
+    expect(line(dev, 'cognito-m2m-client').basis).toContain('M2M app client $6.00');
+    expect(line(dev, 'cognito-web-client').monthly).toBe(0);
+  });
+
   it('prices RDS single-AZ in dev and Multi-AZ in prod, with the managed secret', () => {
     expect(line(dev, 'mlflow-db').fixed).toBe(17.01);
     const prod = estimateCost(smallPlan('prod', false));

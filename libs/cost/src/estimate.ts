@@ -137,6 +137,11 @@ const NO_CHARGE = new Set<string>([
   'aws:apigatewayv2/vpcLink:VpcLink',
   'aws:apigatewayv2/apiMapping:ApiMapping',
   'aws:apigatewayv2/domainName:DomainName',
+  // Public ACM certificates are free; the validation CNAME and the alias A record cost nothing
+  // beyond the hosted zone, which tradai:apiDomain names and this plan does not create.
+  'aws:acm/certificate:Certificate',
+  'aws:acm/certificateValidation:CertificateValidation',
+  'aws:route53/record:Record',
   'aws:cognito/userPoolDomain:UserPoolDomain',
   'aws:cognito/resourceServer:ResourceServer',
   'aws:wafv2/ipSet:IpSet',
@@ -414,7 +419,11 @@ const BASE_PRICERS: Readonly<Record<string, Pricer>> = {
   },
   'aws:cognito/userPoolClient:UserPoolClient': (r, { usage }) => {
     if (!arr(r.inputs['allowedOauthFlows']).includes('client_credentials')) return { fixed: 0, basis: 'no charge (user sign-in client)' };
-    return { usage: (usage.m2mTokensPerMonth / 1000) * PRICES.cognitoM2mTokens.usd, basis: `${fmt(usage.m2mTokensPerMonth)} M2M token requests x ${usd(PRICES.cognitoM2mTokens.usd)}/1,000` };
+    return {
+      fixed: PRICES.cognitoM2mClient.usd,
+      usage: (usage.m2mTokensPerMonth / 1000) * PRICES.cognitoM2mTokens.usd,
+      basis: `M2M app client ${usd(PRICES.cognitoM2mClient.usd)} + ${fmt(usage.m2mTokensPerMonth)} token requests x ${usd(PRICES.cognitoM2mTokens.usd)}/1,000`,
+    };
   },
   'aws:sqs/queue:Queue': (r, { graph, usage }) => {
     const polled = isConsumedByEsm(r, graph);

@@ -85,6 +85,8 @@ export const PRICES = {
   natGatewayData: p(0.052, 'GB processed', VPC),
   interfaceEndpointHour: p(0.012, 'endpoint-AZ-hour', PRIVATELINK),
   interfaceEndpointData: p(0.01, 'GB processed', PRIVATELINK),
+  /** Across AZs, or between EC2 and a public IPv4 address in the same region: charged on both sides. */
+  regionalDataTransfer: p(0.01, 'GB, in each direction', 'https://aws.amazon.com/ec2/pricing/on-demand/#Data_Transfer_within_the_same_AWS_Region (2025-06)'),
   alarmStandard: p(0.1, 'alarm metric-month', CW),
   alarmHighResolution: p(0.3, 'alarm metric-month', CW),
   alarmComposite: p(0.5, 'composite alarm-month', CW),
@@ -114,6 +116,7 @@ export const PRICES = {
   ecrStorage: p(0.1, 'GB-month', ECR),
   cognitoMau: p(0.015, 'MAU above 10,000', COGNITO, 'first 10,000 MAUs free on Essentials'),
   cognitoM2mTokens: p(2.25, '1,000 M2M token requests', COGNITO, 'uncertain'),
+  cognitoM2mClient: p(6.0, 'M2M app client-month', COGNITO, 'each app client with the client-credentials grant, since 2024-11'),
   sqsRequests: p(0.4, 'million requests', SQS, 'first million per account free; not applied'),
   snsPublishes: p(0.5, 'million publishes', SNS),
   hostedZone: p(0.5, 'hosted zone-month', ROUTE53),

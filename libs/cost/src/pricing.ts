@@ -93,6 +93,11 @@ export function interfaceEndpointMonthly(azs: number, gbProcessed: number): { fi
   return { fixed: monthly(azs * PRICES.interfaceEndpointHour.usd), usage: gbProcessed * PRICES.interfaceEndpointData.usd };
 }
 
+/** Data transfer charged per GB in each direction (`directions` 2 when both sides are in this account). */
+export function regionalTransfer(gb: number, directions: 1 | 2): number {
+  return gb * directions * PRICES.regionalDataTransfer.usd;
+}
+
 /** Lambda compute (GB-seconds) and requests. */
 export function lambdaMonthly(invocations: number, avgMs: number, memoryMb: number, arm = false): number {
   const gbSeconds = invocations * (avgMs / 1000) * (memoryMb / 1024);

@@ -1,12 +1,12 @@
 import { LAYERS } from '@tradai/infra-shared';
 import { formatTable, shortType } from '@tradai/policy';
-import type { ConsolidationComparison, EnvironmentDiff, NatComparison, SeedCheck } from './compare.js';
+import type { ConsolidationComparison, EndpointComparison, EnvironmentDiff, NatComparison, SeedCheck } from './compare.js';
 import type { CostReport } from './estimate.js';
 import { PRICE_REGION, PRICES_AS_OF } from './prices.js';
 
 /** A cost report with the computed comparisons, as written to cost.json. */
 export interface CostReportWithComparisons extends CostReport {
-  readonly comparisons: { readonly nat?: NatComparison; readonly consolidation: ConsolidationComparison };
+  readonly comparisons: { readonly nat?: NatComparison; readonly endpoints?: EndpointComparison; readonly consolidation: ConsolidationComparison };
   readonly seedCheck: readonly SeedCheck[];
 }
 
@@ -51,10 +51,16 @@ export function formatCostReport(report: CostReportWithComparisons): string {
   out.push('', `${noCharge} resources carry no charge of their own (VPC, subnets, routes, security groups, IAM, listeners, routes, policies, ...).`);
   if (report.unpriced.length) out.push(`UNPRICED (${report.unpriced.length}): ${report.unpriced.map((u) => `${shortType(u.type)} ${u.name} (${u.reason})`).join('; ')}`);
 
-  const { nat, consolidation: c } = report.comparisons;
+  const { nat, endpoints: e, consolidation: c } = report.comparisons;
   out.push('', 'COMPARISONS (computed from the price table and config)');
   if (nat) {
     out.push(`  NAT: instance ${usd(nat.natInstance.monthly)} (${nat.natInstance.names.join(' + ')}) vs ${nat.natGateway.count} NAT Gateway ${usd(nat.natGateway.monthly)} [${nat.natGateway.basis}]: saves ${usd(nat.saving)}/month`);
+  }
+  if (e) {
+    out.push(
+      `  Interface endpoints (tradai:interfaceEndpoints): this plan ${e.planned.mode}, ${e.planned.endpoints} endpoint${e.planned.endpoints === 1 ? '' : 's'} ${usd(e.planned.monthly)}; with the same ${report.assumptions.endpointGb} GB/month:`,
+      ...e.options.map((o) => `    ${o.mode.padEnd(9)} ${usd(o.monthly)} [${o.basis}]${o.mode === e.cheapest ? ' (cheapest)' : ''}`),
+    );
   }
   const hostWord = c.mode === 'consolidated-ec2' ? 'consolidated host' : 'consolidated host (not deployed here)';
   out.push(
@@ -63,6 +69,13 @@ export function formatCostReport(report: CostReportWithComparisons): string {
     `    as Fargate tasks ${usd(c.fargateOnDemand.monthly)} on-demand [${c.fargateOnDemand.basis}], ${usd(c.fargateSpot.monthly)} on Spot`,
     ...(c.inPlan ? [`    this plan runs them as ECS services for ${usd(c.inPlan.monthly)} [${c.inPlan.basis}]`] : []),
     `    consolidated mode ${c.mode === 'consolidated-ec2' ? 'saves' : 'would save'} ${usd(c.saving)}/month against on-demand Fargate; ${spotText(round(c.fargateSpot.monthly - c.host.monthly))}`,
+    ...(c.refresh
+      ? [
+          c.refresh.launchBeforeTerminate
+            ? `    an instance refresh keeps the old host until the new one is healthy: two hosts for at most ${Math.round(c.refresh.overlapMinutesMax)} min, $${c.refresh.costMax.toFixed(4)} per refresh`
+            : '    an instance refresh terminates the host before its replacement is healthy: the four services are down while it boots',
+        ]
+      : []),
   );
   out.push(
     '',
