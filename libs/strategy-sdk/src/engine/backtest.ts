@@ -1,8 +1,8 @@
 import { checkParameters, computeBacktestMetrics, ValidationError, type ParameterValue } from '@tradai/domain';
 import { TIMEFRAME_MS, type CandleColumns } from '@tradai/market-data';
-import { Signal } from '../strategy.js';
-import { parseBacktestConfig, roiTable } from './config.js';
-import type { BacktestArgs, BacktestResult, EquityPoint, ExitReason, Trade } from './types.js';
+import { parseBacktestConfig } from './config.js';
+import { Portfolio } from './portfolio.js';
+import type { BacktestArgs, BacktestResult, EquityPoint, Trade } from './types.js';
 
 /**
  * The backtest engine. Semantics (documented once, here):
@@ -68,77 +68,13 @@ export function runBacktest<P extends Record<string, ParameterValue>>(args: Back
     );
   }
 
-  // Per-symbol position state in typed arrays: the hot loop allocates only when a trade closes.
-  const side = new Int8Array(n);
-  const openPx = new Float64Array(n);
-  const amount = new Float64Array(n);
-  const stakeOf = new Float64Array(n);
-  const entryFee = new Float64Array(n);
-  const openedAt = new Float64Array(n);
-  const stopPx = new Float64Array(n);
-  const tpPx = new Float64Array(n);
-  const lastClose = new Float64Array(n);
+  // The decision rules and fill model are the Portfolio's, shared with the trading engine's bots.
+  const book = new Portfolio(config, symbols, tfMs);
+  const { side } = book;
   const lastCloseAt = new Float64Array(n);
   const ptr = Int32Array.from(from);
   const present = new Uint8Array(n);
-
-  const fee = config.feeRate;
-  const slip = config.slippage;
-  const sl = config.stopLoss ?? NaN;
-  const tp = config.takeProfit ?? NaN;
-  const roi = roiTable(config.minimalRoi);
-  const allowShort = config.allowShort === true;
-  const fixedStake = typeof config.stake === 'number' ? config.stake : NaN;
-  const stakeFraction = typeof config.stake === 'number' ? NaN : config.stake.fraction;
-  const maxOpen = config.maxOpenTrades;
   const trades: Trade[] = [];
-  let cash = config.startingBalance;
-  let openCount = 0;
-
-  /** Cash a close would return at raw price `raw` (slippage and exit fee applied). */
-  const exitValue = (k: number, px: number): number => {
-    const gross = side[k] === 1 ? amount[k]! * px : amount[k]! * (2 * openPx[k]! - px);
-    return gross - amount[k]! * px * fee;
-  };
-  const exitPx = (k: number, raw: number): number => (side[k] === 1 ? raw * (1 - slip) : raw * (1 + slip));
-  const markToMarket = (k: number, price: number): number => (side[k] === 1 ? amount[k]! * price : amount[k]! * (2 * openPx[k]! - price));
-
-  const close = (k: number, raw: number, at: number, reason: ExitReason): void => {
-    const px = exitPx(k, raw);
-    const back = exitValue(k, px);
-    const profit = back - stakeOf[k]!;
-    cash += back;
-    trades.push({
-      pair: symbols[k]!,
-      side: side[k] === 1 ? 'long' : 'short',
-      openedAt: openedAt[k]!,
-      closedAt: at,
-      openPrice: openPx[k]!,
-      closePrice: px,
-      amount: amount[k]!,
-      stake: stakeOf[k]!,
-      fees: entryFee[k]! + amount[k]! * px * fee,
-      profitAbs: profit,
-      profitRatio: profit / stakeOf[k]!,
-      exitReason: reason,
-    });
-    side[k] = 0;
-    openCount--;
-  };
-
-  const open = (k: number, dir: 1 | -1, raw: number, at: number, stake: number): void => {
-    const px = dir === 1 ? raw * (1 + slip) : raw * (1 - slip);
-    side[k] = dir;
-    openPx[k] = px;
-    entryFee[k] = stake * fee;
-    amount[k] = (stake - entryFee[k]!) / px;
-    stakeOf[k] = stake;
-    openedAt[k] = at;
-    stopPx[k] = dir === 1 ? px * (1 - sl) : px * (1 + sl);
-    tpPx[k] = dir === 1 ? px * (1 + tp) : px * (1 - tp);
-    cash -= stake;
-    openCount++;
-  };
 
   const equity = new Float64Array(timeline.length);
   const last = timeline.length - 1;
@@ -149,28 +85,19 @@ export function runBacktest<P extends Record<string, ParameterValue>>(args: Back
       const j = ptr[k]!;
       present[k] = j < to[k]! && cols[k]!.timestamp[j] === t ? 1 : 0;
       if (!present[k] || side[k] === 0 || j - 1 < from[k]!) continue;
-      const s = sigs[k]![j - 1];
-      if ((side[k] === 1 && s === Signal.ExitLong) || (side[k] === -1 && s === Signal.ExitShort)) close(k, cols[k]!.open[j]!, t, 'signal');
+      if (book.signalExit(k, sigs[k]![j - 1]!)) trades.push(book.simulateClose(k, cols[k]!.open[j]!, t, 'signal'));
     }
     // 2. Entries at the same open; a fractional stake is of equity marked at the last closes.
-    if (openCount < maxOpen) {
-      let equityNow = cash;
-      if (stakeFraction === stakeFraction) for (let k = 0; k < n; k++) if (side[k] !== 0) equityNow += markToMarket(k, lastClose[k]!);
-      for (let k = 0; k < n && openCount < maxOpen; k++) {
+    if (book.canOpen()) {
+      const equityNow = book.fractionalStake ? book.equity() : book.cash;
+      for (let k = 0; k < n && book.canOpen(); k++) {
         const j = ptr[k]!;
         if (!present[k] || side[k] !== 0 || j - 1 < from[k]!) continue;
-        const s = sigs[k]![j - 1];
-        const dir = s === Signal.EnterLong ? 1 : s === Signal.EnterShort && allowShort ? -1 : 0;
+        const dir = book.entryDirection(k, sigs[k]![j - 1]!);
         if (dir === 0) continue;
-        let stake: number;
-        if (fixedStake === fixedStake) {
-          if (cash < fixedStake * (1 - 1e-12)) continue;
-          stake = Math.min(fixedStake, cash);
-        } else {
-          stake = Math.min(stakeFraction * equityNow, cash);
-          if (!(stake > config.startingBalance * 1e-12)) continue;
-        }
-        open(k, dir, cols[k]!.open[j]!, t, stake);
+        const stake = book.stakeFor(equityNow);
+        if (stake !== stake) continue;
+        book.simulateOpen(k, dir, cols[k]!.open[j]!, t, stake);
       }
     }
     // 3. Stop-loss / take-profit inside the candle, then minimal ROI at its close.
@@ -178,29 +105,18 @@ export function runBacktest<P extends Record<string, ParameterValue>>(args: Back
       if (!present[k]) continue;
       const j = ptr[k]!;
       const c = cols[k]!;
-      const closeAt = t + tfMs;
-      if (side[k] === 1) {
-        if (c.low[j]! <= stopPx[k]!) close(k, Math.min(c.open[j]!, stopPx[k]!), t, 'stop_loss');
-        else if (c.high[j]! >= tpPx[k]!) close(k, Math.max(c.open[j]!, tpPx[k]!), t, 'take_profit');
-      } else if (side[k] === -1) {
-        if (c.high[j]! >= stopPx[k]!) close(k, Math.max(c.open[j]!, stopPx[k]!), t, 'stop_loss');
-        else if (c.low[j]! <= tpPx[k]!) close(k, Math.min(c.open[j]!, tpPx[k]!), t, 'take_profit');
+      if (side[k] !== 0) {
+        const exit = book.candleExit(k, t, c.open[j]!, c.high[j]!, c.low[j]!, c.close[j]!);
+        if (exit) trades.push(book.simulateClose(k, exit.raw, exit.at, exit.reason));
       }
-      if (roi && side[k] !== 0) {
-        const age = closeAt - openedAt[k]!;
-        let r = -1;
-        while (r + 1 < roi.afterMs.length && roi.afterMs[r + 1]! <= age) r++;
-        if (r >= 0 && exitValue(k, exitPx(k, c.close[j]!)) - stakeOf[k]! >= roi.minRatio[r]! * stakeOf[k]!) close(k, c.close[j]!, closeAt, 'roi');
-      }
-      lastClose[k] = c.close[j]!;
-      lastCloseAt[k] = closeAt;
+      book.markClose(k, c.close[j]!);
+      lastCloseAt[k] = t + tfMs;
       ptr[k] = j + 1;
     }
-    if (ti === last) for (let k = 0; k < n; k++) if (side[k] !== 0) close(k, lastClose[k]!, lastCloseAt[k]!, 'end_of_data');
-    let eq = cash;
-    for (let k = 0; k < n; k++) if (side[k] !== 0) eq += markToMarket(k, lastClose[k]!);
-    equity[ti] = eq;
+    if (ti === last) for (let k = 0; k < n; k++) if (side[k] !== 0) trades.push(book.simulateClose(k, book.lastClose[k]!, lastCloseAt[k]!, 'end_of_data'));
+    equity[ti] = book.equity();
   }
+  const cash = book.cash;
 
   const metrics = computeBacktestMetrics({ timeframe, startingBalance: config.startingBalance, timestamps: timeline, equity, trades });
   return {
