@@ -23,6 +23,8 @@ export const ENV = {
   cognitoClientIds: 'COGNITO_CLIENT_IDS',
   /** Lambdas that call services as the Cognito M2M client: the persistent stack's `cognito_m2m_secret_arn`. */
   m2mSecretArn: 'COGNITO_M2M_SECRET_ARN',
+  /** live-trading: the Secrets Manager secret (name or ARN) holding the exchange API key and secret. */
+  exchangeSecretId: 'EXCHANGE_SECRET_ID',
 } as const;
 
 /** `workflow_state` -> `WORKFLOW_STATE_TABLE`: the variable holding that table's name. */

@@ -73,6 +73,25 @@ export interface TradingItem {
   trade_count?: number;
   deployment_id?: string;
   updated_at?: string;
+  /** Strategy config version the bot runs (trading engine). */
+  config_version?: number;
+  /** Open positions as the bot last reported them (backend-api's trading status shows them). */
+  positions?: TradingPosition[];
+  /** Operator's kill switch: while true the bot opens and closes nothing (read every cycle). */
+  kill_switch?: boolean;
+  /** Set while the daily loss limit halts new entries: the UTC day (YYYY-MM-DD) it applies to. */
+  halted_day?: string;
+  /** Cash + open positions marked at the last close, in quote. */
+  equity?: number;
+}
+
+/** One open position of a bot (TradingItem.positions). Times ISO-8601. */
+export interface TradingPosition {
+  symbol: string;
+  side: 'long' | 'short';
+  amount: number;
+  open_price: number;
+  opened_at: string;
 }
 
 export interface DeploymentItem {

@@ -1,0 +1,129 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { ENV } from '@tradai/contracts';
+import { Table, type ConfigVersionItem, type DeploymentItem, type ShadowTestItem, type TradingItem } from '@tradai/domain';
+import { startDynalite, startFauxqs, type Dynalite, type Fauxqs } from '@tradai/domain/testing';
+import { binanceApiUrls, startFakeExchange, type FakeExchange } from '@tradai/testing-tools';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildBotApp } from './routes.js';
+import { botFromEnv, readBotEnv, readExchangeCredentials } from './service.js';
+import { HOUR, maCrossover } from './test-support.js';
+
+const T0 = Date.UTC(2025, 0, 10);
+const NOW = T0 + 2_000;
+const CONFIG = {
+  strategy: 'ma-crossover',
+  exchange: 'binance',
+  parameters: {
+    fast: { type: 'number', integer: true, min: 2, max: 200, default: 4 },
+    slow: { type: 'number', integer: true, min: 3, max: 400, default: 12 },
+    kind: { type: 'string', enum: ['sma', 'ema'], default: 'sma' },
+    stop_loss: { type: 'number', min: 0, max: 0.5, default: 0.02 },
+  },
+  training: { symbols: ['BTC/USDT'], timeframe: '1h', lookbackDays: 30 },
+};
+
+describe('bot services wired from the environment (dynalite, fauxqs S3, fake exchange)', () => {
+  let dynalite: Dynalite;
+  let fauxqs: Fauxqs;
+  let fake: FakeExchange;
+  let env: Record<string, string>;
+  let trading: Table<TradingItem>;
+
+  beforeAll(async () => {
+    [dynalite, fauxqs, fake] = await Promise.all([startDynalite(), startFauxqs(), startFakeExchange({ now: NOW, symbols: ['BTC/USDT'] })]);
+    const names = await dynalite.createTables(['trading_state', 'deployments', 'config_versions', 'shadow_test_state']);
+    trading = new Table<TradingItem>(dynalite.doc, 'trading_state', names.trading_state);
+    for (const b of ['configs', 'results']) await fauxqs.s3.send(new CreateBucketCommand({ Bucket: b }));
+    for (const v of [1, 2]) {
+      const body = { ...CONFIG, version: v, parameters: { ...CONFIG.parameters, fast: { ...CONFIG.parameters.fast, default: v === 1 ? 4 : 5 } } };
+      await fauxqs.s3.send(new PutObjectCommand({ Bucket: 'configs', Key: `ma-crossover/v${v}.json`, Body: JSON.stringify(body) }));
+      const item: ConfigVersionItem = { strategy: 'ma-crossover', version: v, config_key: `ma-crossover/v${v}.json`, image: 'repo@sha256:abc', created_at: '2025-01-01T00:00:00Z', source: 'strategy-registrar' };
+      await new Table<ConfigVersionItem>(dynalite.doc, 'config_versions', names.config_versions).put(item);
+    }
+    const deployments = new Table<DeploymentItem>(dynalite.doc, 'deployments', names.deployments);
+    await deployments.put({ strategy: 'ma-crossover', deployed_at: '2025-01-05T00:00:00Z', deployment_id: 'dep-1', config_version: 1, source: 'promote-model', status: 'verified' });
+    // Newer but rolled back: never traded.
+    await deployments.put({ strategy: 'ma-crossover', deployed_at: '2025-01-06T00:00:00Z', deployment_id: 'dep-2', config_version: 2, source: 'promote-model', status: 'rolled_back' });
+    await new Table<ShadowTestItem>(dynalite.doc, 'shadow_test_state', names.shadow_test_state).put({ test_id: 'st-1', strategy: 'ma-crossover', status: 'RUNNING', started_at: '2025-01-09T00:00:00Z', candidate_config_version: 2 });
+    env = { ...dynalite.tableEnv(), [ENV.environment]: 'dev', [ENV.configsBucket]: 'configs', [ENV.resultsBucket]: 'results', STRATEGY: 'ma-crossover' };
+  });
+  afterAll(async () => {
+    await Promise.all([dynalite?.stop(), fauxqs?.stop(), fake?.stop()]);
+  });
+
+  const io = (extra: object = {}) => ({ doc: dynalite.doc, s3: fauxqs.s3, ccxtConfig: { urls: { api: binanceApiUrls(fake.url) }, rateLimit: 1 }, strategy: () => maCrossover(), ...extra });
+
+  it('dry-run runs the active deployment: its row names deployment and version; state goes to the results bucket', async () => {
+    const { bot, runner } = await botFromEnv('dry-run', { ...env, BOT_ID: 'svc-dry' }, io());
+    expect(bot.settings).toMatchObject({ configVersion: 1, deploymentId: 'dep-1', symbols: ['BTC/USDT'], timeframe: '1h', params: { fast: 4, slow: 12, kind: 'sma', stop_loss: 0.02 } });
+    // The strategy's own engine settings apply on top of the run defaults, as in the backtest task.
+    expect(bot.settings.engine).toMatchObject({ startingBalance: 10_000, feeRate: 0.001, slippage: 0.0005, stopLoss: 0.02 });
+    await bot.start(NOW);
+    await bot.cycle(NOW);
+    expect(await trading.get({ bot_id: 'svc-dry' })).toMatchObject({ mode: 'dry-run', strategy: 'ma-crossover', deployment_id: 'dep-1', config_version: 1, last_heartbeat_at: new Date(NOW).toISOString() });
+    const saved = await fauxqs.s3.send(new GetObjectCommand({ Bucket: 'results', Key: 'trading/bots/svc-dry/state.json' }));
+    expect(JSON.parse(await saved.Body!.transformToString())).toMatchObject({ botId: 'svc-dry', processed: { 'BTC/USDT': T0 - HOUR } });
+
+    // /health is 200 while the loop runs, 503 once it stopped; the status route is the bot's.
+    const app = await buildBotApp({ name: 'dry-run-trading', version: 't', healthPath: '/health', logLevel: 'silent', port: 0, host: '127.0.0.1', shutdownTimeoutMs: 1_000 }, bot, runner);
+    expect((await app.inject('/health')).statusCode).toBe(503); // not started yet
+    await runner.start();
+    expect((await app.inject('/health')).json()).toMatchObject({ status: 'ok', checks: { loop: { status: 'ok' } } });
+    expect((await app.inject('/status')).json()).toMatchObject({ botId: 'svc-dry', mode: 'dry-run', alive: true, configVersion: 1, killSwitch: false });
+    await app.close();
+    await runner.stop(true, 1_000);
+    const after = await app.inject('/health').catch(() => undefined);
+    expect(after === undefined || after.statusCode === 503).toBe(true);
+    expect(await trading.get({ bot_id: 'svc-dry' })).toBeUndefined();
+  });
+
+  it('dry-run with CONFIG_VERSION runs that version', async () => {
+    const { bot } = await botFromEnv('dry-run', { ...env, BOT_ID: 'svc-dry-2', CONFIG_VERSION: '2' }, io());
+    expect(bot.settings).toMatchObject({ configVersion: 2, params: { fast: 5 } });
+    expect(bot.settings.deploymentId).toBeUndefined();
+  });
+
+  it('shadow runs the candidate version of its shadow test', async () => {
+    const { bot } = await botFromEnv('shadow', { ...env, BOT_ID: 'svc-shadow', SHADOW_TEST_ID: 'st-1' }, io());
+    expect(bot.settings).toMatchObject({ mode: 'shadow', configVersion: 2, params: { fast: 5 } });
+    await expect(botFromEnv('shadow', { ...env, BOT_ID: 'svc-shadow' }, io())).rejects.toThrow('a shadow bot needs the shadow test id (SHADOW_TEST_ID)');
+    await expect(botFromEnv('shadow', { ...env, BOT_ID: 'x', SHADOW_TEST_ID: 'nope' }, io())).rejects.toThrow('shadow test nope does not exist');
+  });
+
+  it('live refuses to start outside prod without the flag, and without exchange credentials, saying how to fix it', () => {
+    expect(() => readBotEnv('live', { ...env, BOT_ID: 'l' })).toThrow(
+      'live trading refused in dev: real orders run in prod only; set ALLOW_LIVE_OUTSIDE_PROD=true to trade live in dev (a testnet account, say)',
+    );
+    expect(() => readBotEnv('live', { ...env, BOT_ID: 'l', [ENV.environment]: 'prod' })).toThrow(/^live trading needs exchange credentials: EXCHANGE_SECRET_ID is not set/);
+    expect(() => readBotEnv('live', { ...env, BOT_ID: 'l', ALLOW_LIVE_OUTSIDE_PROD: 'yes' })).toThrow('ALLOW_LIVE_OUTSIDE_PROD must be true or false, got "yes"');
+    expect(() => readBotEnv('dry-run', { ...env })).toThrow('missing environment variable BOT_ID');
+    expect(() => readBotEnv('dry-run', { ...env, BOT_ID: 'b', TRADING_MODE: 'live' })).toThrow('TRADING_MODE is "live" but this service runs dry-run bots');
+    expect(() => readBotEnv('dry-run', { ...env, BOT_ID: 'b', RISK_DAILY_LOSS_LIMIT: '2' })).toThrow('RISK_DAILY_LOSS_LIMIT must be <= 1, got 2');
+  });
+
+  it('live with credentials from Secrets Manager reconciles with the account and trades the active deployment', async () => {
+    const secrets = new SecretsManagerClient({ region: 'us-east-1', credentials: { accessKeyId: 't', secretAccessKey: 't' } });
+    const sm = mockClient(secrets);
+    sm.on(GetSecretValueCommand, { SecretId: 'tradai/dev/exchange' }).resolves({ SecretString: JSON.stringify({ apiKey: fake.apiKey, secret: fake.secret }) });
+    const { bot } = await botFromEnv(
+      'live',
+      { ...env, BOT_ID: 'svc-live', ALLOW_LIVE_OUTSIDE_PROD: 'true', [ENV.exchangeSecretId]: 'tradai/dev/exchange' },
+      io({ secrets, ccxtConfig: { urls: { api: binanceApiUrls(fake.url) }, rateLimit: 1, nonce: () => fake.now() } }),
+    );
+    await bot.start(NOW); // signed account + open-orders calls: they fail on a wrong key
+    expect(fake.requestsTo('/api/v3/account').map((r) => r.status)).toEqual([200]);
+    expect(bot.settings).toMatchObject({ mode: 'live', deploymentId: 'dep-1' });
+    sm.restore();
+  });
+
+  it('exchange secrets that are not {apiKey, secret} are refused, naming the secret', async () => {
+    const secrets = new SecretsManagerClient({ region: 'us-east-1' });
+    const sm = mockClient(secrets);
+    sm.on(GetSecretValueCommand).resolvesOnce({ SecretString: 'not json' }).resolvesOnce({ SecretString: JSON.stringify({ apiKey: 'k' }) });
+    await expect(readExchangeCredentials(secrets, 's1')).rejects.toThrow('exchange secret s1 is not JSON: expected {"apiKey": "...", "secret": "..."}');
+    await expect(readExchangeCredentials(secrets, 's1')).rejects.toThrow('exchange secret s1 has no secret: expected {"apiKey": "...", "secret": "..."}');
+    sm.restore();
+  });
+});
