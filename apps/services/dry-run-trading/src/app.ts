@@ -1,24 +1,26 @@
-import { EnvError } from '@tradai/domain';
-import { createServiceApp, serviceConfig, type ServiceApp, type ServiceConfig } from '@tradai/service-runtime';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { createDocumentClient, createS3Client, EnvError } from '@tradai/domain';
+import { serviceConfig, type ServiceConfig } from '@tradai/service-runtime';
+import { botFromEnv, type BotLog, type BotMode } from '@tradai/trading-engine';
+
+type Source = Readonly<Record<string, string | undefined>>;
 
 /** The roles this image runs as: dry-run, and shadow (a candidate config beside live). */
 export const ROLES = ['dry-run-trading', 'shadow-trading'] as const;
 
 /** The role's config: SERVICE_NAME (default dry-run-trading) picks the port and health path. */
-export function tradingConfig(source: Readonly<Record<string, string | undefined>> = process.env): ServiceConfig {
+export function tradingConfig(source: Source = process.env): ServiceConfig {
   const role = source['SERVICE_NAME']?.trim() || 'dry-run-trading';
   if (!(ROLES as readonly string[]).includes(role)) throw new EnvError(`SERVICE_NAME must be one of ${ROLES.join(', ')}, got "${role}"`, ['SERVICE_NAME']);
   return serviceConfig(role as (typeof ROLES)[number], source);
 }
 
-/** Health route only, until the trading engine lands. */
-export function buildApp(config: ServiceConfig, logStream?: { write(line: string): void }): Promise<ServiceApp> {
-  return createServiceApp({
-    name: config.name,
-    version: config.version,
-    healthPath: config.healthPath,
-    logLevel: config.logLevel,
-    description: 'dry-run / shadow trading bot (engine not yet deployed: health only)',
-    ...(logStream ? { logStream } : {}),
-  });
+/** The bot mode of a role. */
+export function roleMode(config: ServiceConfig): BotMode {
+  return config.name === 'shadow-trading' ? 'shadow' : 'dry-run';
+}
+
+/** The simulated bot from the environment (no credentials: it never sends an order). */
+export function simulatedBot(mode: BotMode, env: Source = process.env, log?: BotLog) {
+  return botFromEnv(mode, env, { doc: createDocumentClient(), s3: createS3Client({}, env), sns: new SNSClient({}), ...(log && { log }) });
 }

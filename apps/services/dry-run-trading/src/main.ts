@@ -1,10 +1,11 @@
 /**
  * dry-run-trading entry; the same image runs as shadow-trading (SERVICE_NAME says which, and with it
- * the port and health path). The trading engine is not built yet: health route only, on the real
- * service runtime.
+ * the port, the health path and the bot mode: dry-run, or shadow of SHADOW_TEST_ID's candidate).
  */
-import { configOrExit, runService } from '@tradai/service-runtime';
-import { buildApp, tradingConfig } from './app.js';
+import { configOrExit } from '@tradai/service-runtime';
+import { runBotService } from '@tradai/trading-engine';
+import { roleMode, simulatedBot, tradingConfig } from './app.js';
 
 const config = configOrExit('dry-run-trading', () => tradingConfig());
-await runService(await buildApp(config), config);
+const mode = roleMode(config);
+await runBotService(config, mode, () => simulatedBot(mode));

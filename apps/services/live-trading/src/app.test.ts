@@ -1,17 +1,17 @@
 import { serviceConfig } from '@tradai/service-runtime';
 import { describe, expect, it } from 'vitest';
-import { buildApp } from './app.js';
+import { liveBot } from './app.js';
 
-describe('live-trading (health only until the trading engine lands)', () => {
-  it('answers its health path with its name, on the port the stack probes', async () => {
-    const config = serviceConfig('live-trading', { LOG_LEVEL: 'silent' });
-    expect(config.port).toBe(8004);
-    const app = await buildApp(config);
-    const res = await app.inject(config.healthPath);
-    expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ service: 'live-trading', status: 'ok' });
-    expect((await app.inject('/api/v1/trading/orders')).statusCode).toBe(404);
-    await app.close();
+describe('live-trading', () => {
+  it('listens where the stack probes', () => {
+    expect(serviceConfig('live-trading', {})).toMatchObject({ port: 8004, healthPath: '/health' });
+  });
+
+  it('refuses to start outside prod unless allowed, and without exchange credentials', async () => {
+    const base = { TRADAI_ENVIRONMENT: 'staging', BOT_ID: 'live-1', STRATEGY: 'ma-crossover', AWS_REGION: 'eu-central-1' };
+    await expect(liveBot(base)).rejects.toThrow('live trading refused in staging: real orders run in prod only; set ALLOW_LIVE_OUTSIDE_PROD=true');
+    await expect(liveBot({ ...base, TRADAI_ENVIRONMENT: 'prod' })).rejects.toThrow(/^live trading needs exchange credentials: EXCHANGE_SECRET_ID is not set/);
+    await expect(liveBot({ ...base, ALLOW_LIVE_OUTSIDE_PROD: 'true' })).rejects.toThrow(/EXCHANGE_SECRET_ID is not set/);
   });
 
   it('refuses to start under another service environment', () => {

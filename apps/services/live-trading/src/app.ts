@@ -1,13 +1,17 @@
-import { createServiceApp, type ServiceApp, type ServiceConfig } from '@tradai/service-runtime';
+import { createDocumentClient, createS3Client } from '@tradai/domain';
+import { botFromEnv, type BotLog } from '@tradai/trading-engine';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SNSClient } from '@aws-sdk/client-sns';
 
-/** The live bot's app: the runtime's health route only, until the trading engine lands. */
-export function buildApp(config: ServiceConfig, logStream?: { write(line: string): void }): Promise<ServiceApp> {
-  return createServiceApp({
-    name: config.name,
-    version: config.version,
-    healthPath: config.healthPath,
-    logLevel: config.logLevel,
-    description: 'live trading bot (engine not yet deployed: health only)',
-    ...(logStream ? { logStream } : {}),
+type Source = Readonly<Record<string, string | undefined>>;
+
+/** The live bot from the environment: real orders through ccxt, credentials from Secrets Manager (task role). */
+export function liveBot(env: Source = process.env, log?: BotLog) {
+  return botFromEnv('live', env, {
+    doc: createDocumentClient(),
+    s3: createS3Client({}, env),
+    sns: new SNSClient({}),
+    secrets: new SecretsManagerClient({}),
+    ...(log && { log }),
   });
 }

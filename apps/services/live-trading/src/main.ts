@@ -1,10 +1,10 @@
 /**
- * live-trading entry. The trading engine (issue: dry-run, shadow and live bots) is not built yet:
- * this serves the service runtime's health route only, so the image, its tag, its probes and its
- * graceful stop are the real ones the engine will run in.
+ * live-trading entry: one live bot (TRADING_MODE=live) of the active deployment of STRATEGY. Refuses
+ * to start without exchange credentials or outside prod unless ALLOW_LIVE_OUTSIDE_PROD=true.
  */
-import { configOrExit, runService, serviceConfig } from '@tradai/service-runtime';
-import { buildApp } from './app.js';
+import { configOrExit, serviceConfig } from '@tradai/service-runtime';
+import { runBotService } from '@tradai/trading-engine';
+import { liveBot } from './app.js';
 
 const config = configOrExit('live-trading', () => serviceConfig('live-trading'));
-await runService(await buildApp(config), config);
+await runBotService(config, 'live', () => liveBot());
