@@ -24,6 +24,10 @@ export interface WorkloadAccess {
    * in @tradai/service-runtime): gets the pool id and the accepted app client ids.
    */
   readonly verifiesTokens?: boolean;
+  /** Publishes on the alerts topic notification-dispatcher reads (the bots' daily-loss-limit halt). */
+  readonly publishesAlerts?: boolean;
+  /** Reads the exchange API credentials secret (live trading only; see exchangeSecretName). */
+  readonly readsExchangeSecret?: boolean;
 }
 
 /** Per service (DESIGN.md: Services), from what each serves. */
@@ -42,12 +46,27 @@ export const SERVICE_ACCESS: Readonly<Record<ServiceName, WorkloadAccess>> = {
   'data-collection': { tables: {}, buckets: { arcticdb: 'write' }, verifiesTokens: true },
   'strategy-service': { tables: { config_versions: 'write', deployments: 'read' }, buckets: { configs: 'write' }, callsMlflow: true, verifiesTokens: true },
   mlflow: { tables: {}, buckets: { mlflow: 'write' }, database: true },
-  'live-trading': { tables: { trading_state: 'write', deployments: 'read', config_versions: 'read' }, buckets: { configs: 'read', arcticdb: 'read' }, callsMlflow: true },
-  'dry-run-trading': { tables: { trading_state: 'write', deployments: 'read', config_versions: 'read' }, buckets: { configs: 'read', arcticdb: 'read' }, callsMlflow: true },
+  // Trading bots (libs/trading-engine): their row in trading_state, the config version they run, the
+  // candles they fetch written to the market-data store (arcticdb), their saved state and trade
+  // history under trading/ in the results bucket, and a critical alert when the daily loss limit halts them.
+  'live-trading': {
+    tables: { trading_state: 'write', deployments: 'read', config_versions: 'read' },
+    buckets: { configs: 'read', arcticdb: 'write', results: 'write' },
+    callsMlflow: true,
+    publishesAlerts: true,
+    readsExchangeSecret: true,
+  },
+  'dry-run-trading': {
+    tables: { trading_state: 'write', deployments: 'read', config_versions: 'read' },
+    buckets: { configs: 'read', arcticdb: 'write', results: 'write' },
+    callsMlflow: true,
+    publishesAlerts: true,
+  },
   'shadow-trading': {
     tables: { trading_state: 'write', shadow_test_state: 'read', config_versions: 'read' },
-    buckets: { configs: 'read', arcticdb: 'read' },
+    buckets: { configs: 'read', arcticdb: 'write', results: 'write' },
     callsMlflow: true,
+    publishesAlerts: true,
   },
 };
 
@@ -80,6 +99,8 @@ export function mergeAccess(list: readonly WorkloadAccess[]): WorkloadAccess {
     callsMlflow: list.some((a) => a.callsMlflow),
     database: list.some((a) => a.database),
     verifiesTokens: list.some((a) => a.verifiesTokens),
+    publishesAlerts: list.some((a) => a.publishesAlerts),
+    readsExchangeSecret: list.some((a) => a.readsExchangeSecret),
   };
 }
 

@@ -24,6 +24,7 @@ const refs: ServiceEnvRefs<string> = {
   tableNames: Object.fromEntries(TABLE_KEYS.map((t) => [t, `tbl-${t}`])) as Record<TableKey, string>,
   bucketNames: Object.fromEntries(BUCKET_KEYS.map((b) => [b, `bkt-${b}`])) as Record<BucketKey, string>,
   backtestQueueUrl: 'https://sqs/queue',
+  alertsTopicArn: 'arn:aws:sns:eu-central-1:123456789012:tradai-alerts-dev',
   workflowArns: { backtest: 'arn:backtest', retraining: 'arn:retraining' },
   dbHost: 'db.host',
   dbPort: '5432',
@@ -69,7 +70,9 @@ describe('service environment', () => {
     expect(env[ENV.serviceDiscoveryNamespace]).toBe('tradai-dev.local');
     for (const t of TABLE_KEYS) expect(env[tableEnvName(t)], t).toBe(access.tables[t] ? `tbl-${t}` : undefined);
     for (const b of BUCKET_KEYS) expect(env[bucketEnvName(b)], b).toBe(access.buckets[b] ? `bkt-${b}` : undefined);
-    expect(Object.keys(env).filter((k) => /PASSWORD|USERNAME|SECRET/.test(k))).toEqual([]);
+    // EXCHANGE_SECRET_ID names the secret the task role reads at start; the keys themselves never are in the env.
+    expect(Object.keys(env).filter((k) => /PASSWORD|USERNAME|SECRET/.test(k) && k !== ENV.exchangeSecretId)).toEqual([]);
+    if (env[ENV.exchangeSecretId] !== undefined) expect(env[ENV.exchangeSecretId]).toBe('tradai/dev/exchange-credentials');
   });
 
   it('backend-api: both workflows (cancel, retrain), the promote and rollback functions and MLflow; not the queue', () => {
@@ -127,6 +130,15 @@ describe('service environment', () => {
     expect(serviceEnvironment('live-trading', refs)['TRADING_MODE']).toBe('live');
     expect(serviceEnvironment('shadow-trading', refs)['TRADING_MODE']).toBe('shadow');
     expect(serviceEnvironment('backend-api', refs)).not.toHaveProperty('TRADING_MODE');
+  });
+
+  it('trading bots get the alerts topic and where their state and candles go; only live gets the exchange secret', () => {
+    for (const s of ['live-trading', 'dry-run-trading', 'shadow-trading'] as const) {
+      expect(serviceEnvironment(s, refs), s).toMatchObject({ [ENV.alertsTopicArn]: refs.alertsTopicArn, [ENV.resultsBucket]: refs.bucketNames.results, ARCTICDB_BUCKET: refs.bucketNames.arcticdb });
+    }
+    expect(serviceEnvironment('live-trading', refs)[ENV.exchangeSecretId]).toBe('tradai/dev/exchange-credentials');
+    for (const s of SERVICE_NAMES.filter((x) => x !== 'live-trading')) expect(serviceEnvironment(s, refs), s).not.toHaveProperty(ENV.exchangeSecretId);
+    expect(serviceEnvironment('backend-api', refs)).not.toHaveProperty(ENV.alertsTopicArn);
   });
 });
 

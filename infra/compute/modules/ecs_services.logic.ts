@@ -12,7 +12,7 @@ import {
   type TradaiConfig,
 } from '@tradai/infra-shared';
 import { SERVICE_ACCESS, bucketEnvName } from './access.logic.js';
-import type { Workflow } from './arns.js';
+import { exchangeSecretName, type Workflow } from './arns.js';
 import { awslogs, type ContainerEnv } from './ecs.logic.js';
 
 /**
@@ -52,6 +52,8 @@ export interface ServiceEnvRefs<V> {
   readonly tableNames: Readonly<Record<TableKey, V>>;
   readonly bucketNames: Readonly<Record<BucketKey, V>>;
   readonly backtestQueueUrl: V;
+  /** foundation sns_alerts_topic_arn (services with publishesAlerts). */
+  readonly alertsTopicArn: V;
   readonly workflowArns: Readonly<Record<Workflow, V>>;
   /** RDS endpoint host and port, database name (MLflow's metadata store). */
   readonly dbHost: V;
@@ -95,6 +97,9 @@ export function serviceEnvironment<V>(service: ServiceName, refs: ServiceEnvRefs
   for (const t of Object.keys(a.tables) as TableKey[]) env[tableEnvName(t)] = refs.tableNames[t];
   for (const b of Object.keys(a.buckets) as BucketKey[]) env[bucketEnvName(b)] = refs.bucketNames[b];
   if (a.sendsBacktests) env[ENV.backtestQueueUrl] = refs.backtestQueueUrl;
+  if (a.publishesAlerts) env[ENV.alertsTopicArn] = refs.alertsTopicArn;
+  // A name, not an ARN: GetSecretValue takes either, and the ARN's random suffix is unknown here.
+  if (a.readsExchangeSecret) env[ENV.exchangeSecretId] = exchangeSecretName(refs.env);
   const workflows = new Set([...(a.startsWorkflows ?? []), ...(a.managesExecutions ?? [])]);
   if (workflows.has('backtest')) env[ENV.backtestWorkflowArn] = refs.workflowArns.backtest;
   if (workflows.has('retraining')) env[ENV.retrainingWorkflowArn] = refs.workflowArns.retraining;

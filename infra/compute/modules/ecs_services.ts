@@ -83,6 +83,8 @@ export interface ServiceInputs {
   readonly tableNames: Readonly<Record<TableKey, pulumi.Input<string>>>;
   readonly bucketNames: Readonly<Record<BucketKey, pulumi.Input<string>>>;
   readonly backtestQueueUrl: pulumi.Input<string>;
+  /** foundation sns_alerts_topic_arn */
+  readonly alertsTopicArn: pulumi.Input<string>;
   readonly workflowArns: Readonly<Record<Workflow, pulumi.Input<string>>>;
   /** `host:port` */
   readonly rdsEndpoint: pulumi.Input<string>;
@@ -105,6 +107,7 @@ export function serviceEnvironmentVariables(cfg: TradaiConfig, service: ServiceN
     tableNames: i.tableNames,
     bucketNames: i.bucketNames,
     backtestQueueUrl: i.backtestQueueUrl,
+    alertsTopicArn: i.alertsTopicArn,
     workflowArns: i.workflowArns,
     dbHost: endpoint.host,
     dbPort: endpoint.port,

@@ -167,7 +167,10 @@ describe('ECS roles', () => {
       'arn:aws:states:eu-central-1:123456789012:execution:tradai-retraining-workflow-dev:*',
     ]);
     expect(resourcesFor(doc, 's3:PutObject').sort()).toEqual((['configs', 'results', 'arcticdb', 'mlflow'] as BucketKey[]).map((b) => `${r.bucketArns[b]}/*`).sort());
-    expect(actions(doc)).not.toContain('secretsmanager:GetSecretValue');
+    // Only live-trading's exchange credentials (the role is shared: one task role for every service).
+    expect(resourcesFor(doc, 'secretsmanager:GetSecretValue')).toEqual(['arn:aws:secretsmanager:eu-central-1:123456789012:secret:tradai/dev/exchange-credentials-??????']);
+    // The bots' daily-loss-limit alert.
+    expect(resourcesFor(doc, 'sns:Publish')).toEqual([r.alertsTopicArn]);
   });
 });
 
@@ -237,6 +240,7 @@ describe('CLI/CI, scheduler and consolidated host roles', () => {
     expect(consolidatedAccess().tables.trading_state).toBe('read');
     expect(SERVICE_ACCESS['live-trading'].tables.trading_state).toBe('write');
     expect(actions(doc)).not.toContain('elasticloadbalancing:RegisterTargets');
+    expect(resourcesFor(doc, 'autoscaling:CompleteLifecycleAction')).toEqual(['arn:aws:autoscaling:eu-central-1:123456789012:autoScalingGroup:*:autoScalingGroupName/tradai-consolidated-dev']);
     expect(() => instanceRolePolicy(r, { serviceDiscoveryServiceArns: [], hostedZoneId: 'Z' })).toThrow('no Cloud Map service ARNs');
   });
 

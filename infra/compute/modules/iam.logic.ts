@@ -10,6 +10,7 @@ import {
   type ServiceName,
 } from '@tradai/infra-shared';
 import { SERVICE_ACCESS, STRATEGY_TASK_ACCESS, mergeAccess, splitByMode, type WorkloadAccess } from './access.logic.js';
+import { consolidatedGroupName } from './ec2_consolidated.logic.js';
 import {
   WORKFLOWS,
   clusterName,
@@ -18,6 +19,7 @@ import {
   ecsServicesArn,
   ecsSyncRuleArn,
   environmentFunctionsArn,
+  exchangeSecretArn,
   lambdaArn,
   lambdaDlqName,
   lambdaLogGroupName,
@@ -93,6 +95,9 @@ function applyWorkloadAccess(b: PolicyBuilder, access: WorkloadAccess, r: IamRes
     b.allow('StatesExecutions', ['states:DescribeExecution', 'states:StopExecution'], access.managesExecutions.map((w) => executionsArn(r.ctx, w)));
   }
   if (access.invokes?.length) b.withLambdaInvoke(access.invokes.map((f) => lambdaArn(r.ctx, f)));
+  if (access.publishesAlerts) b.withSnsPublish([r.alertsTopicArn]);
+  // The operator-made exchange secret only (aws/secretsmanager key: no kms:Decrypt grant needed).
+  if (access.readsExchangeSecret) b.withSecretsRead([exchangeSecretArn(r.ctx)]);
   return b;
 }
 
@@ -272,7 +277,11 @@ export function instanceRolePolicy(r: IamResources, inputs: InstanceRoleInputs):
       ...inputs.serviceDiscoveryServiceArns,
     ])
     .allow('CloudMapRecords', ['route53:ChangeResourceRecordSets', 'route53:GetHostedZone'], [`arn:${ctx.partition}:route53:::hostedzone/${inputs.hostedZoneId}`])
-    .allow('CloudMapOperations', ['ec2:DescribeInstances', 'servicediscovery:GetOperation'], ['*'], { starResourceReason: CLOUD_MAP_OPERATION_REASON });
+    .allow('CloudMapOperations', ['ec2:DescribeInstances', 'servicediscovery:GetOperation'], ['*'], { starResourceReason: CLOUD_MAP_OPERATION_REASON })
+    // The user data answers its own group's launch hook (ec2_consolidated.logic.ts); the group's id part is unknown before it exists.
+    .allow('LaunchHook', ['autoscaling:CompleteLifecycleAction'], [
+      `arn:${ctx.partition}:autoscaling:${ctx.region}:${ctx.account}:autoScalingGroup:*:autoScalingGroupName/${consolidatedGroupName(ctx.env)}`,
+    ]);
   return applyWorkloadAccess(b, consolidatedAccess(), r).build();
 }
 

@@ -8,6 +8,7 @@ import {
   getResourceName,
   getTags,
   isConsolidatedMode,
+  ownsAccountResources,
   type BucketKey,
   type ServiceName,
   type TradaiConfig,
@@ -56,7 +57,8 @@ export class IamRoles extends pulumi.ComponentResource {
   readonly ecsExecutionRole: aws.iam.Role;
   readonly ecsTaskRole: aws.iam.Role;
   readonly cliCiRole: aws.iam.Role;
-  readonly githubOidcProvider: aws.iam.OpenIdConnectProvider;
+  /** ARN of the account's GitHub OIDC provider: created here, or looked up when another environment of a shared account owns it. */
+  readonly githubOidcProviderArn: pulumi.Output<string>;
   readonly lambdaRoles: Readonly<Record<LambdaName, aws.iam.Role>>;
   readonly stepFunctionsRole: aws.iam.Role;
   readonly schedulerRole: aws.iam.Role;
@@ -111,17 +113,16 @@ export class IamRoles extends pulumi.ComponentResource {
       policyJson(resources, (r) => taskRolePolicy(r)),
     );
 
-    // One per account and issuer URL: environments sharing an account must import it into one stack.
-    this.githubOidcProvider = new aws.iam.OpenIdConnectProvider(
-      `${name}-github-oidc`,
-      { url: `https://${GITHUB_OIDC_HOST}`, clientIdLists: ['sts.amazonaws.com'], tags },
-      parent,
-    );
+    // One provider per account and issuer URL: with tradai:sharedAccount only the owner creates it
+    // (a second create fails with EntityAlreadyExists); the others find it by its URL.
+    this.githubOidcProviderArn = ownsAccountResources(cfg)
+      ? new aws.iam.OpenIdConnectProvider(`${name}-github-oidc`, { url: `https://${GITHUB_OIDC_HOST}`, clientIdLists: ['sts.amazonaws.com'], tags }, parent).arn
+      : aws.iam.getOpenIdConnectProviderOutput({ url: `https://${GITHUB_OIDC_HOST}` }, parent).arn;
     this.cliCiRole = role(
       'cli-ci',
       'cli-ci',
       `CLI and CI (GitHub Actions of ${cfg.githubOidc.repository} on ${cfg.githubOidc.branches.join(', ')}): push images, register strategies, run workflows`,
-      policyJson({ provider: this.githubOidcProvider.arn }, ({ provider }) =>
+      policyJson({ provider: this.githubOidcProviderArn }, ({ provider }) =>
         AssumeRolePolicyBuilder.forGithubOidc(provider, cfg.githubOidc.repository, cfg.githubOidc.branches),
       ),
       policyJson({ ...resources, state: args.pulumiStateBucketName }, ({ state, ...r }) => cliCiRolePolicy(r, { pulumiStateBucketArn: `arn:${r.ctx.partition}:s3:::${state}` })),
