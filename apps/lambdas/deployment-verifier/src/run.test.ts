@@ -1,7 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { Table, type DeploymentItem, type HealthItem, type RollbackItem, type TradingItem } from '@tradai/domain';
 import { startDynalite, type Dynalite } from '@tradai/domain/testing';
+import { localBlobs } from '@tradai/market-data';
+import { replayBots } from '@tradai/trading-engine';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -112,5 +117,31 @@ describe('deployment-verifier', () => {
     await expect(run({ strategy: 'good', deploymentId: 'bad-d2' }, deps(5))).rejects.toThrow(/deployment bad-d2 of strategy good not found/);
     expect(await t.rollbacks.query('good')).toEqual([]);
     expect(lambda).toHaveReceivedCommandTimes(InvokeCommand, 0);
+  });
+});
+
+describe('deployment-verifier on rows the trading engine wrote', () => {
+  it('verifies the deployment whose live bot traded within limits and rolls back the one whose bot drew down', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'verifier-engine-'));
+    try {
+      for (const s of ['eng-good', 'eng-bad']) {
+        await t.deployments.put({ strategy: s, deployed_at: iso(0), deployment_id: `${s}-d2`, config_version: 2, source: 'promote-model', status: 'verifying' });
+      }
+      // Live bots of each deployment, replayed over the window: eng-bad buys every peak.
+      for (const [strategy, offset] of [['eng-good', 5], ['eng-bad', 1]] as const) {
+        await replayBots({ table: t.trading, blobs: localBlobs(dir), strategy, bots: [{ botId: `${strategy}-1`, mode: 'live', offset, deploymentId: `${strategy}-d2`, configVersion: 2 }], from: T0, hours: 12 });
+      }
+      const good = await t.trading.get({ bot_id: 'eng-good-1' });
+      const bad = await t.trading.get({ bot_id: 'eng-bad-1' });
+      expect(good).toMatchObject({ mode: 'live', deployment_id: 'eng-good-d2' });
+      expect(good!.max_drawdown!).toBeLessThan(0.05);
+      expect(bad!.max_drawdown!).toBeGreaterThan(0.05);
+
+      expect(await run({ strategy: 'eng-good', deploymentId: 'eng-good-d2' }, deps(31))).toMatchObject({ verdict: { kind: 'verified' }, marked: 'verified' });
+      const r = await run({ strategy: 'eng-bad', deploymentId: 'eng-bad-d2' }, deps(31));
+      expect(r).toMatchObject({ verdict: { kind: 'regressed', reasons: [`bot eng-bad-1 drawdown ${(bad!.max_drawdown! * 100).toFixed(2)}% exceeds 5.00%`] }, rollback: 'invoked' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,6 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { Table, type TradingItem } from '@tradai/domain';
 import { startDynalite, type Dynalite } from '@tradai/domain/testing';
+import { localBlobs } from '@tradai/market-data';
+import { replayBots } from '@tradai/trading-engine';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -66,5 +71,41 @@ describe('heartbeat-monitor handler', () => {
   it('fails loudly when CloudWatch rejects the datapoint (the alarm would otherwise go silent)', async () => {
     cw.on(PutMetricDataCommand).rejects(new Error('Throttling: Rate exceeded'));
     await expect(run({}, deps())).rejects.toThrow(/Rate exceeded/);
+  });
+});
+
+describe('heartbeat-monitor on rows the trading engine wrote', () => {
+  it('a bot that went silent is stale, a beating one is not, a bot stopped on purpose is gone', async () => {
+    const engineDb = await startDynalite();
+    const dir = mkdtempSync(join(tmpdir(), 'heartbeat-engine-'));
+    try {
+      const names = await engineDb.createTables(['trading_state']);
+      const table = new Table<TradingItem>(engineDb.doc, 'trading_state', names.trading_state);
+      const from = NOW - 6 * 3_600_000;
+      const { bots: [silent, beating, stopped] } = await replayBots({
+        table,
+        blobs: localBlobs(dir),
+        strategy: 'momentum',
+        bots: [
+          { botId: 'engine-silent', mode: 'dry-run', offset: 5 },
+          { botId: 'engine-beating', mode: 'shadow', offset: 1 },
+          { botId: 'engine-stopped', mode: 'dry-run', offset: 5 },
+        ],
+        from,
+        hours: 3,
+      });
+      await beating!.heartbeat(NOW - 20_000);
+      await stopped!.shutdown(NOW - 60_000, true);
+      cw.on(PutMetricDataCommand).resolves({});
+      const result = await run({ source: 'aws.events', 'detail-type': 'Scheduled Event', time: '2026-03-01T12:00:00Z' }, { ...deps(), bots: table });
+      expect(result.bots).toBe(2);
+      // Last beat of the silent bot: its third hourly cycle, 1 s after 08:00.
+      expect(result.stale).toEqual([{ botId: 'engine-silent', strategy: 'momentum', ageSeconds: Math.floor((NOW - (from + 2 * 3_600_000 + 1_000)) / 1000) }]);
+      expect(silent!.status().tradeCount + beating!.status().tradeCount).toBeGreaterThanOrEqual(0);
+      expect(cw).toHaveReceivedCommandWith(PutMetricDataCommand, { MetricData: [expect.objectContaining({ Value: 1 })] });
+    } finally {
+      await engineDb.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,6 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { Table, type ShadowTestItem, type TradingItem } from '@tradai/domain';
 import { startDynalite, type Dynalite } from '@tradai/domain/testing';
+import { localBlobs } from '@tradai/market-data';
+import { replayBots } from '@tradai/trading-engine';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -68,5 +73,37 @@ describe('shadow-test-evaluator', () => {
     await expect(run({ testId: 42 }, deps())).rejects.toThrow(/invalid shadow-test-evaluator event: testId:/);
     await expect(run({ testId: 'ghost' }, deps())).rejects.toThrow(/shadow test ghost not found/);
     expect(await tests.get({ test_id: 'young' })).toMatchObject({ status: 'RUNNING' });
+  });
+});
+
+describe('shadow-test-evaluator on rows the trading engine wrote', () => {
+  it('promotes the candidate whose shadow bot out-earned the live bot, quoting their PnL ratios', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shadow-engine-'));
+    try {
+      await tests.put({ test_id: 'engine', strategy: 'gamma', status: 'RUNNING', started_at: hoursAgo(30) });
+      // Same market, same engine: the candidate (offset 5) buys the troughs, the live config (offset 1) the peaks.
+      const { bots } = await replayBots({
+        table: trading,
+        blobs: localBlobs(dir),
+        strategy: 'gamma',
+        bots: [
+          { botId: 'gamma-live', mode: 'live', offset: 1, deploymentId: 'gamma-d1', configVersion: 1 },
+          { botId: 'gamma-shadow', mode: 'shadow', offset: 5, configVersion: 2 },
+        ],
+        from: NOW - 24 * 3_600_000,
+        hours: 24,
+      });
+      const [live, shadow] = [await trading.get({ bot_id: 'gamma-live' }), await trading.get({ bot_id: 'gamma-shadow' })];
+      expect(live!.trade_count).toBeGreaterThan(0);
+      expect(shadow!.pnl_ratio!).toBeGreaterThan(0);
+      expect(live!.pnl_ratio!).toBeLessThan(0);
+      expect(bots.map((b) => b.status().pnlRatio)).toEqual([live!.pnl_ratio, shadow!.pnl_ratio]);
+      const [o] = await run({ testId: 'engine' }, deps());
+      const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
+      expect(o).toMatchObject({ kind: 'decided', decision: 'PROMOTE', shadowPnl: shadow!.pnl_ratio, livePnl: live!.pnl_ratio });
+      expect(await tests.get({ test_id: 'engine' })).toMatchObject({ status: 'PROMOTE', reason: expect.stringContaining(`shadow ${pct(shadow!.pnl_ratio!)} vs live ${pct(live!.pnl_ratio!)}`) });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
