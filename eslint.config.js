@@ -50,12 +50,52 @@ export default [
   },
   {
     // Workflow tests drive the deployed entry points themselves: the Lambda handlers, the strategies
-    // the strategy task runs and the compute stack's local workflow runner, which no library exports. Only these imports, only from tests/.
+    // the strategy task runs and the compute stack's local workflow runner, which no library exports,
+    // through the harness the local platform owns. Only these imports, only from tests/.
     files: ['tests/**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',
-        { ...boundaries, allow: ['../../../apps/lambdas/**/src/handler.js', '../../../apps/strategies/**/src/strategy.js', '../../../infra/compute/test-support.js'] },
+        {
+          ...boundaries,
+          allow: ['../../../apps/lambdas/**/src/handler.js', '../../../apps/strategies/**/src/strategy.js', '../../../infra/compute/test-support.js', '../../../apps/platform/src/*'],
+        },
+      ],
+    },
+  },
+  {
+    // The image e2e starts each image with the environment the compute stack gives it: its env builders.
+    files: ['tools/images/e2e/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          ...boundaries,
+          allow: ['../../../infra/compute/modules/ecs_services.logic.js', '../../../infra/compute/modules/ecs.logic.js', '../../../infra/compute/modules/lambda_funcs.logic.js'],
+        },
+      ],
+    },
+  },
+  {
+    // The local platform (apps/platform) runs the same entry points as the workflow tests (it owns
+    // their harness), and builds its resources from the stacks' own pure definitions: the service
+    // environment, the state machine ARNs, the queue settings, the API Gateway route plan.
+    files: ['apps/platform/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          ...boundaries,
+          allow: [
+            '../../lambdas/**/src/handler.js',
+            '../../strategies/**/src/strategy.js',
+            '../../../infra/compute/test-support.js',
+            '../../../infra/compute/modules/arns.js',
+            '../../../infra/compute/modules/ecs_services.logic.js',
+            '../../../infra/foundation/modules/sqs.logic.js',
+            '../../../infra/edge/modules/api_gateway.logic.js',
+          ],
+        },
       ],
     },
   },

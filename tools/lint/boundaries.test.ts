@@ -37,6 +37,26 @@ describe('module boundaries (eslint.config.js)', () => {
     ]);
   });
 
+  it('lets workflow tests use the local platform harness by path', async () => {
+    expect(await boundaryErrors('tests/workflows/src/x.test.ts', "export const p = () => import('../../../apps/platform/src/local-platform.js');\n")).toEqual([]);
+  });
+
+  it('lets the local platform import handlers and the stacks\' pure modules by path, and nothing else', async () => {
+    const file = 'apps/platform/src/x.ts';
+    for (const ok of ['../../lambdas/update-status/src/handler.js', '../../../infra/edge/modules/api_gateway.logic.js', '../../../infra/compute/modules/ecs_services.logic.js']) {
+      expect(await boundaryErrors(file, `export const m = () => import('${ok}');\n`)).toEqual([]);
+    }
+    for (const banned of ['../../lambdas/update-status/src/run.js', '../../../infra/edge/modules/api_gateway.js']) {
+      expect(await boundaryErrors(file, `export const m = () => import('${banned}');\n`)).toEqual([expect.stringContaining('relative or absolute path')]);
+    }
+  });
+
+  it('keeps the platform exception out of other projects', async () => {
+    expect(await boundaryErrors('apps/services/backend/src/x.ts', "export const p = () => import('../../../platform/src/serve.js');\n")).toEqual([
+      expect.stringContaining('relative or absolute path'),
+    ]);
+  });
+
   it('keeps the handler exception out of every other project', async () => {
     expect(await boundaryErrors('apps/lambdas/rollback/src/x.ts', "export const h = () => import('../../update-status/src/handler.js');\n")).toEqual([
       expect.stringContaining('relative or absolute path'),

@@ -13,10 +13,10 @@ import { fakeContext, sqsEvent, sqsRecord } from '@tradai/lambda-core/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { renderFixtureWorkflow } from '../../../infra/compute/test-support.js';
-import type { WORKFLOW_HANDLERS } from './handlers.js';
-import { startLocalPlatform, type LocalPlatform } from './local-platform.js';
-import { ContainerExit, runWorkflow, type LambdaHandler, type StrategyContainer } from './runner.js';
-import { STRATEGY_IMAGES, strategyContainer, strategyImage, writeCandles } from './strategy-image.js';
+import type { WORKFLOW_HANDLERS } from '../../../apps/platform/src/handlers.js';
+import { startLocalPlatform, type LocalPlatform } from '../../../apps/platform/src/local-platform.js';
+import { ContainerExit, runWorkflow, type LambdaHandler, type StrategyContainer } from '../../../apps/platform/src/runner.js';
+import { STRATEGY_IMAGES, strategyContainer, strategyImage, writeCandles } from '../../../apps/platform/src/strategy-image.js';
 
 const STRATEGY = 'ma-crossover';
 const DIGEST = `sha256:${'c'.repeat(64)}`;

@@ -14,10 +14,10 @@ import { fakeContext } from '@tradai/lambda-core/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { renderFixtureWorkflow } from '../../../infra/compute/test-support.js';
-import { startLocalPlatform, type LocalPlatform } from './local-platform.js';
-import { runWorkflow, type ContainerRun, type LambdaHandler, type StrategyContainer } from './runner.js';
-import type { WorkflowHandlerName } from './handlers.js';
-import { STRATEGY_IMAGES, strategyContainer, strategyImage, writeCandles } from './strategy-image.js';
+import { startLocalPlatform, type LocalPlatform } from '../../../apps/platform/src/local-platform.js';
+import { runWorkflow, type ContainerRun, type LambdaHandler, type StrategyContainer } from '../../../apps/platform/src/runner.js';
+import type { WorkflowHandlerName } from '../../../apps/platform/src/handlers.js';
+import { STRATEGY_IMAGES, strategyContainer, strategyImage, writeCandles } from '../../../apps/platform/src/strategy-image.js';
 
 const STRATEGY = 'ml-classifier';
 const DIGEST = `sha256:${'d'.repeat(64)}`;

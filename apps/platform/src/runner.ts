@@ -32,7 +32,8 @@ export class ContainerExit extends Error {
   }
 }
 
-export type StrategyContainer = (run: ContainerRun) => Promise<void> | void;
+/** Runs one container to its exit; `signal` aborts when the execution is stopped (ECS stops the task). */
+export type StrategyContainer = (run: ContainerRun, signal?: AbortSignal) => Promise<void> | void;
 
 export interface WorkflowRunOptions {
   readonly lambdas: Partial<Record<LambdaName, LambdaHandler>>;
@@ -59,7 +60,18 @@ function functionOf(arn: unknown): LambdaName {
 type NameValue = { Name: string; Value: string };
 type ContainerDefinition = { Name: string; Image: string; Environment?: NameValue[] };
 
-export async function runWorkflow(definition: AslStateMachine, input: Record<string, unknown>, opts: WorkflowRunOptions): Promise<WorkflowRun> {
+/** The local implementation of every Task state of `definition`, and what they did so far. */
+export interface WorkflowTasks {
+  readonly tasks: Record<string, LocalTask>;
+  readonly invoked: LambdaName[];
+  readonly containers: ContainerRun[];
+}
+
+/**
+ * Binds every Task state of `definition` to its local implementation. `signal` (an execution being
+ * stopped) reaches the running container, as StopExecution stops the `.sync` task.
+ */
+export function workflowTasks(definition: AslStateMachine, opts: WorkflowRunOptions, signal: AbortSignal = new AbortController().signal): WorkflowTasks {
   const invoked: LambdaName[] = [];
   const containers: ContainerRun[] = [];
   const taskDefinitions = new Map<string, ContainerDefinition[]>();
@@ -97,7 +109,7 @@ export async function runWorkflow(definition: AslStateMachine, input: Record<str
       const run: ContainerRun = { image: def.Image, env };
       containers.push(run);
       try {
-        await opts.container(run);
+        await opts.container(run, signal);
         stopped.push({ Name: def.Name, ExitCode: 0, LastStatus: 'STOPPED' });
       } catch (err) {
         const exit = err instanceof ContainerExit ? err : new ContainerExit(1, (err as Error).message);
@@ -120,6 +132,12 @@ export async function runWorkflow(definition: AslStateMachine, input: Record<str
     if (!task) throw new Error(`runWorkflow: no local implementation of ${String(s['Resource'])} (state ${state})`);
     tasks[state] = task;
   }
+  return { tasks, invoked, containers };
+}
+
+/** Runs `definition` to its end with retries and waits taking no time (the workflow tests). */
+export async function runWorkflow(definition: AslStateMachine, input: Record<string, unknown>, opts: WorkflowRunOptions): Promise<WorkflowRun> {
+  const { tasks, invoked, containers } = workflowTasks(definition, opts);
   const run = await runLocally(definition, input, tasks, opts.executionName);
   return { ...run, invoked, containers };
 }

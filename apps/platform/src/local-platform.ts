@@ -26,6 +26,10 @@ export interface LocalPlatform {
   readonly configVersions: ConfigVersionRepo;
   /** Loads a real handler with its Lambda env (once per test file: modules are cached). */
   handler<N extends WorkflowHandlerName>(name: N): Promise<Awaited<ReturnType<(typeof WORKFLOW_HANDLERS)[N]>>['handler']>;
+  /** Everything local AWS clients need: region, credentials and the emulator endpoints. */
+  readonly awsEnv: Readonly<Record<string, string>>;
+  /** The alerts topic's ARN. */
+  readonly alertsTopicArn: string;
   /** Alerts published on the alerts topic since the last call, in publish order. */
   alerts(): Promise<AlertNotification[]>;
   stop(): Promise<void>;
@@ -42,7 +46,14 @@ function containerBuckets(): LocalPlatform['buckets'] {
   return { configs: value(ENV.configsBucket), results: value(ENV.resultsBucket), arcticdb: value('ARCTICDB_BUCKET'), mlflow: value('MLFLOW_BUCKET') };
 }
 
-export async function startLocalPlatform(mlflowState: Partial<Omit<FakeMlflowState, 'requests'>> = {}): Promise<LocalPlatform> {
+export interface LocalPlatformOptions {
+  /** Process-wide variables set before any handler loads, e.g. AWS_ENDPOINT_URL_SFN of a local API. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Function variables beside the ones the compute stack sets (e.g. the retraining workflow ARN). */
+  readonly lambdaEnv?: Readonly<Record<string, string>>;
+}
+
+export async function startLocalPlatform(mlflowState: Partial<Omit<FakeMlflowState, 'requests'>> = {}, options: LocalPlatformOptions = {}): Promise<LocalPlatform> {
   const [db, fx, mlflow] = await Promise.all([startDynalite(), startFauxqs(), startFakeMlflow(mlflowState)]);
   await db.createTables();
   const buckets = containerBuckets();
@@ -58,6 +69,7 @@ export async function startLocalPlatform(mlflowState: Partial<Omit<FakeMlflowSta
     AWS_ENDPOINT_URL_S3: fx.endpoint,
     AWS_ENDPOINT_URL_SNS: fx.endpoint,
     AWS_ENDPOINT_URL_SQS: fx.endpoint,
+    ...options.env,
   };
   const previous = new Map(Object.keys(global).map((k) => [k, process.env[k]]));
   Object.assign(process.env, global);
@@ -71,6 +83,7 @@ export async function startLocalPlatform(mlflowState: Partial<Omit<FakeMlflowSta
     [ENV.backtestWorkflowArn]: BACKTEST_WORKFLOW_ARN,
     [ENV.mlflowTrackingUri]: mlflow.url,
     [functionEnvName('rollback')]: getResourceName('rollback', 'dev'),
+    ...options.lambdaEnv,
   };
 
   return {
@@ -78,6 +91,8 @@ export async function startLocalPlatform(mlflowState: Partial<Omit<FakeMlflowSta
     fx,
     mlflow,
     buckets,
+    awsEnv: global,
+    alertsTopicArn,
     workflows: new WorkflowRepo(tableFromEnv(db.doc, 'workflow_state', db.tableEnv())),
     configVersions: new ConfigVersionRepo(tableFromEnv(db.doc, 'config_versions', db.tableEnv())),
     async handler(name) {

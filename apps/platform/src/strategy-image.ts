@@ -6,7 +6,9 @@
  * network; MLflow's service-discovery name resolves to the fake MLflow, as DNS would.
  * Candles are written beforehand to the arcticdb bucket with the market-data store.
  */
+import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import { join } from 'node:path';
 import { ENV } from '@tradai/contracts';
 import { createCandleStore, generateCandles, s3Blobs, TIMEFRAME_MS, type Timeframe } from '@tradai/market-data';
 import { main } from '@tradai/strategy-sdk';
@@ -16,8 +18,8 @@ import { ContainerExit, type StrategyContainer } from './runner.js';
 /** The strategy projects the tests run, by image repository (`tradai/strategy-<name>`); literal paths link the project graph. */
 // Applications have no import alias; eslint.config.js allows tests/ these strategy modules by path.
 export const STRATEGY_IMAGES = {
-  'ma-crossover': () => import('../../../apps/strategies/ma-crossover/src/strategy.js'),
-  'ml-classifier': () => import('../../../apps/strategies/ml-classifier/src/strategy.js'),
+  'ma-crossover': () => import('../../strategies/ma-crossover/src/strategy.js'),
+  'ml-classifier': () => import('../../strategies/ml-classifier/src/strategy.js'),
 } as const;
 
 export type StrategyImageName = keyof typeof STRATEGY_IMAGES;
@@ -45,6 +47,58 @@ export function strategyContainer(platform: LocalPlatform): StrategyContainer {
       fetch: (url, init) => fetch(trackingUri && url.startsWith(trackingUri) ? platform.mlflow.url + url.slice(trackingUri.length) : url, init),
     });
     if (code !== 0) throw new ContainerExit(code, stderr.join(' '));
+  };
+}
+
+/** The strategy project an image was built from, by its repository name (`.../tradai/strategy-<name>@...`). */
+export function imageStrategy(image: string): StrategyImageName | undefined {
+  const name = /\/tradai\/strategy-([a-z0-9_-]+)[@:]/.exec(image)?.[1];
+  return name && name in STRATEGY_IMAGES ? (name as StrategyImageName) : undefined;
+}
+
+export interface ProcessContainerOptions {
+  /** Workspace root (the image command is `apps/strategies/<name>/src/main.ts` under it). */
+  readonly root: string;
+  /** What every container on the platform's network sees: region, credentials, emulator endpoints. */
+  readonly networkEnv: Readonly<Record<string, string>>;
+  /** Where MLflow's service-discovery name resolves (the fake MLflow), as DNS would. */
+  readonly mlflowUrl: string;
+  /** Called with each finished container's last stderr line, for the platform's log. */
+  readonly onExit?: (image: string, code: number | null, lastLine: string) => void;
+}
+
+/**
+ * The strategy container as its own process: the image's command (the strategy project's
+ * `main.ts`, run by Node with tsx) with exactly the task environment, like ECS runs it. A stopped
+ * execution (signal) sends SIGTERM, as ECS's StopTask does; a non-zero exit fails the task with
+ * the last stderr line.
+ */
+export function processContainer(opts: ProcessContainerOptions): StrategyContainer {
+  return ({ image, env }, signal) => {
+    const name = imageStrategy(image);
+    if (!name) throw new ContainerExit(255, `CannotPullContainerError: ${image} is not a strategy image of this repository`);
+    return new Promise<void>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', join(opts.root, 'apps', 'strategies', name, 'src', 'main.ts')], {
+        cwd: opts.root,
+        env: { PATH: process.env['PATH'] ?? '', ...opts.networkEnv, ...env, [ENV.mlflowTrackingUri]: opts.mlflowUrl },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr = (stderr + chunk.toString('utf8')).slice(-4000);
+      });
+      const stop = () => child.kill('SIGTERM');
+      if (signal?.aborted) stop();
+      signal?.addEventListener('abort', stop, { once: true });
+      child.once('error', (err) => reject(new ContainerExit(255, `CannotStartContainerError: ${err.message}`)));
+      child.once('close', (code, sig) => {
+        signal?.removeEventListener('abort', stop);
+        const lastLine = stderr.trim().split('\n').at(-1) ?? '';
+        opts.onExit?.(image, code, lastLine);
+        if (code === 0) resolve();
+        else reject(new ContainerExit(code ?? 137, lastLine || `container stopped by ${sig ?? 'signal'}`));
+      });
+    });
   };
 }
 
