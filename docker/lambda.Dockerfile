@@ -14,4 +14,7 @@ ENV NODE_OPTIONS=--enable-source-maps
 
 COPY index.mjs index.mjs.map package.json ${LAMBDA_TASK_ROOT}/
 
+# No USER: Lambda runs the function as its own least-privileged user (Lambda guide, container image
+# requirements), so the files only need to be readable by others; the image e2e loads them as nobody.
+
 CMD ["index.handler"]
