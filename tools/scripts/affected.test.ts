@@ -19,7 +19,9 @@ describe('nx affected -t deploy', () => {
   it('a shared infra config change reaches the four stacks but no Lambda', () => {
     const r = affectedDeploy(root, ['libs/infra-shared/src/config/services.ts']);
     expect(r.affected).toEqual(expect.arrayContaining(['persistent', 'foundation', 'compute', 'edge']));
-    // workflow-tests runs the rendered workflows, so it is affected; it has nothing to deploy.
-    expect(r.affected.filter((p) => !['persistent', 'foundation', 'compute', 'edge', 'infra-shared', 'tools', 'policy', 'cost', 'plan-reports', 'workflow-tests'].includes(p))).toEqual([]);
+    // workflow-tests and platform run the rendered workflows and images-e2e starts images with compute's
+    // env, so they are affected; none has anything to deploy.
+    const testsAndReports = ['infra-shared', 'tools', 'policy', 'cost', 'plan-reports', 'workflow-tests', 'platform', 'images-e2e'];
+    expect(r.affected.filter((p) => !['persistent', 'foundation', 'compute', 'edge', ...testsAndReports].includes(p))).toEqual([]);
   });
 });
