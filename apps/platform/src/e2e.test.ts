@@ -83,6 +83,10 @@ describe('platform:serve through HTTP', () => {
     const results = await api(p.url, 'GET', `/api/v1/backtests/${id}/results`, { token });
     expect(results.status).toBe(200);
     const served = (await (await fetch(results.body.resultFile.url)).json()) as BacktestResultFile;
+    // The HTML report the task wrote beside it, through its own presigned link.
+    const report = await fetch(results.body.report.url);
+    expect(report.status).toBe(200);
+    expect(await report.text()).toContain('ma-crossover · 1h · BTC/USDT');
 
     // The same backtest with the local CLI, on the same candles (the sample store).
     const out = join(mkdtempSync(join(tmpdir(), 'platform-cli-')), 'result.json');

@@ -42,6 +42,15 @@ export const BacktestWorkflowInput = z.object({
 });
 export type BacktestWorkflowInput = z.output<typeof BacktestWorkflowInput>;
 
+/**
+ * Where the strategy task writes the backtest's HTML report: beside the result file, same name with
+ * `.html` (`backtests/<id>/result.json` -> `backtests/<id>/result.html`). One rule for the task that
+ * writes it and backend-api that links it.
+ */
+export function reportKeyFor(resultKey: string): string {
+  return resultKey.endsWith('.json') ? `${resultKey.slice(0, -'.json'.length)}.html` : `${resultKey}.html`;
+}
+
 const finite = z.number().check(z.refine(Number.isFinite, 'must be finite'));
 
 /**

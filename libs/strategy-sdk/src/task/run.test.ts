@@ -139,6 +139,10 @@ describe('runTask, backtest mode', () => {
     expect(file.trades.length).toBeGreaterThanOrEqual(36);
     expect(new Set(file.trades.map((t) => t.pair))).toEqual(new Set(['BTC/USDT', 'ETH/USDT']));
     expect(out.metrics['trade_count']).toBe(file.trades.length);
+    // The HTML report beside it, of the same run (its title names the strategy and the pairs).
+    const html = await text('results', 'backtests/ok-1/result.html');
+    expect(html).toMatch(/^<!doctype html>/i);
+    expect(html).toContain('periodic · 1h · BTC/USDT, ETH/USDT');
   });
 
   it.each([

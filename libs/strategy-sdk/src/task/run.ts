@@ -1,8 +1,9 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { checkParameters, createS3Client, distributionMetrics, MlflowClient, ValidationError, type ParameterValue, type StrategyConfigFile } from '@tradai/domain';
+import { checkParameters, createS3Client, distributionMetrics, MlflowClient, reportKeyFor, ValidationError, type ParameterValue, type StrategyConfigFile } from '@tradai/domain';
 import { createCandleStore, localBlobs, lowerBound, s3Blobs, sliceColumns, TIMEFRAME_MS, type CandleColumns, type Timeframe } from '@tradai/market-data';
 import { runBacktest } from '../engine/backtest.js';
 import { toResultFile } from '../engine/result-file.js';
+import { renderReport } from '../report/html.js';
 import type { BacktestConfig, BacktestResult } from '../engine/types.js';
 import type { Strategy } from '../strategy.js';
 import { loadCandles, type CandleReader } from './candles.js';
@@ -157,8 +158,11 @@ async function backtest(ctx: Ctx, env: BacktestEnv): Promise<Omit<TaskOutcome, '
   const file = toResultFile(result);
   ctx.check();
   await ctx.s3.send(new PutObjectCommand({ Bucket: env.resultsBucket, Key: env.resultKey, Body: JSON.stringify(file), ContentType: 'application/json' }), { abortSignal: ctx.signal });
+  // The report after the result: the result is what consume-results needs; a failed report write fails the task too.
+  const reportKey = reportKeyFor(env.resultKey);
+  await ctx.s3.send(new PutObjectCommand({ Bucket: env.resultsBucket, Key: reportKey, Body: renderReport(result, candles), ContentType: 'text/html; charset=utf-8' }), { abortSignal: ctx.signal });
   ctx.mark('written');
-  ctx.log('result written', { resultKey: env.resultKey, trades: result.trades.length, metrics: result.metrics });
+  ctx.log('result written', { resultKey: env.resultKey, reportKey, trades: result.trades.length, metrics: result.metrics });
   return { mode: 'backtest', strategy: strategy.name, workflowId: env.workflowId, metrics: finiteOnly(result.metrics), resultKey: env.resultKey };
 }
 

@@ -107,6 +107,19 @@ describe('GET /api/v1/backtests/{id}/results', () => {
     const download = await fetch(body.resultFile.url);
     expect(download.status).toBe(200);
     expect(await download.text()).toBe('{"equity":[]}');
+    // Written before reports existed: no report, and the results still answer.
+    expect(body.report).toBeNull();
+  });
+
+  it('links the HTML report the task wrote beside the result file', async () => {
+    await h.deps.workflows.table.put(backtest('bt-rep', 4, { metrics, result_key: 'backtests/bt-rep/result.json' }));
+    await h.aws.s3.send(new PutObjectCommand({ Bucket: RESULTS_BUCKET, Key: 'backtests/bt-rep/result.json', Body: '{}' }));
+    await h.aws.s3.send(new PutObjectCommand({ Bucket: RESULTS_BUCKET, Key: 'backtests/bt-rep/result.html', Body: '<!doctype html><title>r</title>', ContentType: 'text/html' }));
+    const body = JSON.parse((await h.app.inject({ method: 'GET', url: '/api/v1/backtests/bt-rep/results' })).body);
+    expect(body.report).toMatchObject({ key: 'backtests/bt-rep/result.html', expiresInSeconds: 300 });
+    const page = await fetch(body.report.url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toBe('<!doctype html><title>r</title>');
   });
 
   it('409 while the backtest has not succeeded, 404 when the file is gone', async () => {

@@ -2,7 +2,7 @@ import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { WORKFLOW_STATUSES } from '@tradai/contracts';
-import { NotFoundError, ConflictError, isAwsError, strategyName, workflowId } from '@tradai/domain';
+import { NotFoundError, ConflictError, isAwsError, reportKeyFor, strategyName, workflowId } from '@tradai/domain';
 import { problemResponses } from '@tradai/service-runtime';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import * as z from 'zod/mini';
@@ -26,11 +26,10 @@ const ResultsView = z.object({
   id: z.string(),
   status: z.enum(WORKFLOW_STATUSES),
   metrics: BacktestMetricsView,
-  /**
-   * The full result file. `url` (a presigned GET) is absent: @aws-sdk/s3-request-presigner is not
-   * installed; clients read `bucket`/`key` with their own credentials until it is.
-   */
+  /** The full result file, with a presigned GET `url` valid for `expiresInSeconds`. */
   resultFile: z.object({ bucket: z.string(), key: z.string(), sizeBytes: z.nullable(z.number()), lastModified: z.nullable(z.string()), url: z.string(), expiresInSeconds: z.number() }),
+  /** The HTML report the strategy task writes beside it (presigned like the file); null for results written before reports existed. */
+  report: z.nullable(z.object({ key: z.string(), url: z.string(), expiresInSeconds: z.number() })),
 });
 
 /** How long the presigned link to a result file stays valid: long enough to download, short enough not to be shared. */
@@ -74,13 +73,25 @@ export function backtestRoutes(deps: BackendDeps): FastifyPluginAsyncZod {
             throw err;
           }
         });
+        const reportKey = reportKeyFor(key);
+        const hasReport = await call('S3', async () => {
+          try {
+            await deps.s3.send(new HeadObjectCommand({ Bucket: deps.resultsBucket, Key: reportKey }));
+            return true;
+          } catch (err) {
+            if (isAwsError(err, 'NotFound', 'NoSuchKey')) return false;
+            throw err;
+          }
+        });
         // Signed locally with the task role's credentials: no S3 call, and the link dies with the expiry.
-        const url = await getSignedUrl(deps.s3, new GetObjectCommand({ Bucket: deps.resultsBucket, Key: key }), { expiresIn: RESULT_URL_TTL_SECONDS });
+        const sign = (k: string) => getSignedUrl(deps.s3, new GetObjectCommand({ Bucket: deps.resultsBucket, Key: k }), { expiresIn: RESULT_URL_TTL_SECONDS });
+        const url = await sign(key);
         return {
           id: item.workflow_id,
           status: item.status,
           metrics: item.metrics as unknown as z.infer<typeof BacktestMetricsView>,
           resultFile: { bucket: deps.resultsBucket, key, sizeBytes: head.ContentLength ?? null, lastModified: head.LastModified?.toISOString() ?? null, url, expiresInSeconds: RESULT_URL_TTL_SECONDS },
+          report: hasReport ? { key: reportKey, url: await sign(reportKey), expiresInSeconds: RESULT_URL_TTL_SECONDS } : null,
         };
       },
     );
