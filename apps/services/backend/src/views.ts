@@ -93,8 +93,8 @@ export const BotView = z.object({
   pnlRatio: num,
   maxDrawdown: num,
   tradeCount: num,
-  /** Open positions as the bot reports them; null when the bot does not report any. */
-  positions: z.nullable(z.array(z.record(z.string(), z.unknown()))),
+  /** Open positions as the bot reports them (TradingPosition); null when the bot does not report any. */
+  positions: z.nullable(z.array(z.object({ symbol: z.string(), side: z.enum(['long', 'short']), amount: z.number(), open_price: z.number(), opened_at: z.string() }))),
   deploymentId: z.optional(z.string()),
 });
 export type BotView = z.infer<typeof BotView>;
@@ -103,7 +103,6 @@ export type BotView = z.infer<typeof BotView>;
 export function botView(t: TradingItem, now: Date, staleSeconds: number): BotView {
   const beat = Date.parse(t.last_heartbeat_at);
   const age = Number.isNaN(beat) ? null : Math.max(0, Math.round((now.getTime() - beat) / 1000));
-  const positions = (t as TradingItem & { positions?: unknown }).positions;
   return {
     botId: t.bot_id,
     strategy: t.strategy,
@@ -115,7 +114,7 @@ export function botView(t: TradingItem, now: Date, staleSeconds: number): BotVie
     pnlRatio: t.pnl_ratio ?? null,
     maxDrawdown: t.max_drawdown ?? null,
     tradeCount: t.trade_count ?? null,
-    positions: Array.isArray(positions) ? (positions as Record<string, unknown>[]) : null,
+    positions: t.positions ? t.positions.map((p) => ({ ...p })) : null,
     ...(t.deployment_id ? { deploymentId: t.deployment_id } : {}),
   };
 }

@@ -11,7 +11,7 @@ beforeAll(async () => {
   // One fresh bot (60 s), one stale (10 min), one that reports positions.
   await h.deps.trading.put({ bot_id: 'bot-a', strategy: 'trend', mode: 'live', last_heartbeat_at: new Date(NOW.getTime() - 60_000).toISOString(), pnl: 120.5, pnl_ratio: 0.012, trade_count: 4 });
   await h.deps.trading.put({ bot_id: 'bot-b', strategy: 'meanrev', mode: 'dry-run', last_heartbeat_at: new Date(NOW.getTime() - 600_000).toISOString() });
-  await h.deps.trading.put({ bot_id: 'bot-c', strategy: 'trend', last_heartbeat_at: NOW.toISOString(), positions: [{ symbol: 'BTC/USDT', amount: 0.1 }] } as never);
+  await h.deps.trading.put({ bot_id: 'bot-c', strategy: 'trend', last_heartbeat_at: NOW.toISOString(), positions: [{ symbol: 'BTC/USDT', side: 'long', amount: 0.1, open_price: 42000, opened_at: '2026-06-01T10:00:00.000Z' }] });
 });
 afterAll(() => h.stop());
 
@@ -58,7 +58,7 @@ describe('GET /api/v1/trading/status', () => {
     expect(body.bots).toEqual([
       { botId: 'bot-a', strategy: 'trend', mode: 'live', lastHeartbeatAt: '2026-06-01T11:59:00.000Z', heartbeatAgeSeconds: 60, stale: false, pnl: 120.5, pnlRatio: 0.012, maxDrawdown: null, tradeCount: 4, positions: null },
       { botId: 'bot-b', strategy: 'meanrev', mode: 'dry-run', lastHeartbeatAt: '2026-06-01T11:50:00.000Z', heartbeatAgeSeconds: 600, stale: true, pnl: null, pnlRatio: null, maxDrawdown: null, tradeCount: null, positions: null },
-      { botId: 'bot-c', strategy: 'trend', lastHeartbeatAt: NOW.toISOString(), heartbeatAgeSeconds: 0, stale: false, pnl: null, pnlRatio: null, maxDrawdown: null, tradeCount: null, positions: [{ symbol: 'BTC/USDT', amount: 0.1 }] },
+      { botId: 'bot-c', strategy: 'trend', lastHeartbeatAt: NOW.toISOString(), heartbeatAgeSeconds: 0, stale: false, pnl: null, pnlRatio: null, maxDrawdown: null, tradeCount: null, positions: [{ symbol: 'BTC/USDT', side: 'long', amount: 0.1, open_price: 42000, opened_at: '2026-06-01T10:00:00.000Z' }] },
     ]);
   });
 
