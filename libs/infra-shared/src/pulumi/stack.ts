@@ -17,14 +17,6 @@ export function stackConfig(): TradaiConfig {
   return loadConfig(pulumi.getStack(), readNamespaceConfig());
 }
 
-/**
- * Options for data-bearing resources: never deleted by a stack destroy (retainOnDelete), and
- * `protect` in prod so even a removal from the program needs an explicit unprotect.
- */
-export function dataProtection(cfg: TradaiConfig): Pick<pulumi.CustomResourceOptions, 'protect' | 'retainOnDelete'> {
-  return { protect: cfg.settings.protectData, retainOnDelete: true };
-}
-
 /** Partition, region and account the stack deploys into, with its environment: what its ARNs are built from. */
 export function arnContext(env: Environment): pulumi.Output<ArnContext> {
   return pulumi
