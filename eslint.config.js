@@ -77,6 +77,14 @@ export default [
     },
   },
   {
+    // A trading image has no strategy sources at run time: its catalog imports the strategies so
+    // esbuild bundles them. Only the catalog file, only the strategy modules.
+    files: ['apps/services/live-trading/src/strategies.ts', 'apps/services/dry-run-trading/src/strategies.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': ['error', { ...boundaries, allow: ['../../../strategies/**/src/strategy.js'] }],
+    },
+  },
+  {
     // The local platform (apps/platform) runs the same entry points as the workflow tests (it owns
     // their harness), and builds its resources from the stacks' own pure definitions: the service
     // environment, the state machine ARNs, the queue settings, the API Gateway route plan.

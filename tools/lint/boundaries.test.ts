@@ -51,6 +51,15 @@ describe('module boundaries (eslint.config.js)', () => {
     }
   });
 
+  it('lets only the trading services\' strategy catalogs import strategy modules by path', async () => {
+    const ok = "export { maCrossover } from '../../../strategies/ma-crossover/src/strategy.js';\n";
+    for (const svc of ['live-trading', 'dry-run-trading']) expect(await boundaryErrors(`apps/services/${svc}/src/strategies.ts`, ok), svc).toEqual([]);
+    const outside = [expect.stringContaining('relative or absolute path')];
+    expect(await boundaryErrors('apps/services/live-trading/src/app.ts', ok)).toEqual(outside);
+    expect(await boundaryErrors('apps/services/backend/src/strategies.ts', ok)).toEqual(outside);
+    expect(await boundaryErrors('apps/services/live-trading/src/strategies.ts', "export { FEATURES } from '../../../strategies/ml-classifier/src/features.js';\n")).toEqual(outside);
+  });
+
   it('keeps the platform exception out of other projects', async () => {
     expect(await boundaryErrors('apps/services/backend/src/x.ts', "export const p = () => import('../../../platform/src/serve.js');\n")).toEqual([
       expect.stringContaining('relative or absolute path'),

@@ -13,6 +13,19 @@ export function activeDeployment(history: readonly DeploymentItem[]): Deployment
   return [...history].sort((a, b) => b.deployed_at.localeCompare(a.deployed_at)).find((d) => d.status === undefined || TRADED.has(d.status));
 }
 
+/**
+ * A shadow bot with nothing to shadow: no RUNNING shadow test of its strategy. Not a set-up error:
+ * the standing shadow service idles (runBotService) until a test starts.
+ */
+export class NothingToShadowError extends Error {
+  override readonly name = 'NothingToShadowError';
+}
+
+/** The shadow test a standing shadow bot runs: the RUNNING one of its strategy started last (`started_at`). */
+export function runningShadowTest(running: readonly ShadowTestItem[], strategy: string): ShadowTestItem | undefined {
+  return running.filter((t) => t.status === 'RUNNING' && t.strategy === strategy).sort((a, b) => b.started_at.localeCompare(a.started_at))[0];
+}
+
 /** Which config version a bot runs, and why. */
 export interface ConfigChoice {
   readonly configVersion: number;
@@ -27,18 +40,23 @@ export interface ResolveArgs {
   readonly shadowTests?: Table<ShadowTestItem>;
   /** Dry-run: this version instead of the active deployment's. */
   readonly configVersion?: number;
-  /** Shadow: the test whose candidate runs. */
+  /** Shadow: the test whose candidate runs (default: the strategy's RUNNING test, see runningShadowTest). */
   readonly shadowTestId?: string;
 }
 
 /**
  * Live: the active deployment's config version. Shadow: the candidate version of the (running)
- * shadow test. Dry-run: the version given, else the active deployment's. Errors say what is missing.
+ * shadow test given, else of the strategy's RUNNING test (none: NothingToShadowError). Dry-run: the version given, else the active deployment's. Errors say what is missing.
  */
 export async function chooseConfigVersion(a: ResolveArgs): Promise<ConfigChoice> {
   if (a.mode === 'shadow') {
-    if (!a.shadowTestId) throw new ValidationError('a shadow bot needs the shadow test id (SHADOW_TEST_ID)', 'shadowTestId');
     if (!a.shadowTests) throw new ValidationError('a shadow bot needs the shadow_test_state table', 'shadowTests');
+    if (!a.shadowTestId) {
+      const test = runningShadowTest(await a.shadowTests.query('RUNNING', { index: 'status-index' }), a.strategy);
+      if (!test) throw new NothingToShadowError(`no RUNNING shadow test of strategy ${a.strategy} (shadow_test_state status-index) and no SHADOW_TEST_ID: nothing to shadow`);
+      if (test.candidate_config_version === undefined) throw new ValidationError(`shadow test ${test.test_id} names no candidate_config_version`, 'shadowTestId');
+      return { configVersion: test.candidate_config_version, shadowTestId: test.test_id };
+    }
     const test = await a.shadowTests.get({ test_id: a.shadowTestId });
     if (!test) throw new NotFoundError(`shadow test ${a.shadowTestId} does not exist`);
     if (test.strategy !== a.strategy) throw new ValidationError(`shadow test ${a.shadowTestId} is of strategy ${test.strategy}, not ${a.strategy}`, 'shadowTestId');

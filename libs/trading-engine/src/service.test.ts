@@ -1,13 +1,13 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { ENV } from '@tradai/contracts';
+import { ENV, tableEnvName } from '@tradai/contracts';
 import { Table, type ConfigVersionItem, type DeploymentItem, type ShadowTestItem, type TradingItem } from '@tradai/domain';
 import { startDynalite, startFauxqs, type Dynalite, type Fauxqs } from '@tradai/domain/testing';
 import { binanceApiUrls, startFakeExchange, type FakeExchange } from '@tradai/testing-tools';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBotApp } from './routes.js';
-import { botFromEnv, readBotEnv, readExchangeCredentials } from './service.js';
+import { buildBotApp, idleBotService } from './routes.js';
+import { BotIdleError, botFromEnv, readBotEnv, readExchangeCredentials } from './service.js';
 import { HOUR, maCrossover } from './test-support.js';
 
 const T0 = Date.UTC(2025, 0, 10);
@@ -30,6 +30,7 @@ describe('bot services wired from the environment (dynalite, fauxqs S3, fake exc
   let fake: FakeExchange;
   let env: Record<string, string>;
   let trading: Table<TradingItem>;
+  let shadowTests: Table<ShadowTestItem>;
 
   beforeAll(async () => {
     [dynalite, fauxqs, fake] = await Promise.all([startDynalite(), startFauxqs(), startFakeExchange({ now: NOW, symbols: ['BTC/USDT'] })]);
@@ -46,7 +47,8 @@ describe('bot services wired from the environment (dynalite, fauxqs S3, fake exc
     await deployments.put({ strategy: 'ma-crossover', deployed_at: '2025-01-05T00:00:00Z', deployment_id: 'dep-1', config_version: 1, source: 'promote-model', status: 'verified' });
     // Newer but rolled back: never traded.
     await deployments.put({ strategy: 'ma-crossover', deployed_at: '2025-01-06T00:00:00Z', deployment_id: 'dep-2', config_version: 2, source: 'promote-model', status: 'rolled_back' });
-    await new Table<ShadowTestItem>(dynalite.doc, 'shadow_test_state', names.shadow_test_state).put({ test_id: 'st-1', strategy: 'ma-crossover', status: 'RUNNING', started_at: '2025-01-09T00:00:00Z', candidate_config_version: 2 });
+    shadowTests = new Table<ShadowTestItem>(dynalite.doc, 'shadow_test_state', names.shadow_test_state);
+    await shadowTests.put({ test_id: 'st-1', strategy: 'ma-crossover', status: 'RUNNING', started_at: '2025-01-09T00:00:00Z', candidate_config_version: 2 });
     env = { ...dynalite.tableEnv(), [ENV.environment]: 'dev', [ENV.configsBucket]: 'configs', [ENV.resultsBucket]: 'results', STRATEGY: 'ma-crossover' };
   });
   afterAll(async () => {
@@ -88,8 +90,67 @@ describe('bot services wired from the environment (dynalite, fauxqs S3, fake exc
   it('shadow runs the candidate version of its shadow test', async () => {
     const { bot } = await botFromEnv('shadow', { ...env, BOT_ID: 'svc-shadow', SHADOW_TEST_ID: 'st-1' }, io());
     expect(bot.settings).toMatchObject({ mode: 'shadow', configVersion: 2, params: { fast: 5 } });
-    await expect(botFromEnv('shadow', { ...env, BOT_ID: 'svc-shadow' }, io())).rejects.toThrow('a shadow bot needs the shadow test id (SHADOW_TEST_ID)');
     await expect(botFromEnv('shadow', { ...env, BOT_ID: 'x', SHADOW_TEST_ID: 'nope' }, io())).rejects.toThrow('shadow test nope does not exist');
+  });
+
+  it('a standing shadow bot (no SHADOW_TEST_ID) runs the RUNNING test of its strategy started last', async () => {
+    // Older RUNNING test of the strategy, a newer decided one, a newer RUNNING one of another strategy: st-1 wins.
+    await shadowTests.put({ test_id: 'st-old', strategy: 'ma-crossover', status: 'RUNNING', started_at: '2025-01-08T00:00:00Z', candidate_config_version: 1 });
+    await shadowTests.put({ test_id: 'st-done', strategy: 'ma-crossover', status: 'REJECT', started_at: '2025-01-09T12:00:00Z', candidate_config_version: 1 });
+    await shadowTests.put({ test_id: 'st-other', strategy: 'rsi-mean-reversion', status: 'RUNNING', started_at: '2025-01-09T18:00:00Z', candidate_config_version: 1 });
+    const { bot } = await botFromEnv('shadow', { ...env, BOT_ID: 'shadow-ma-crossover' }, io());
+    expect(bot.settings).toMatchObject({ mode: 'shadow', configVersion: 2, params: { fast: 5 } });
+  });
+
+  it('with no RUNNING test of its strategy a shadow bot idles: /health 200, heartbeat row, re-checks, then trades the test that starts', async () => {
+    const idleEnv = { ...env, BOT_ID: 'shadow-idle', STRATEGY: 'idle-strategy' };
+    const err = await botFromEnv('shadow', idleEnv, io()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BotIdleError);
+    expect((err as Error).message).toBe('no RUNNING shadow test of strategy idle-strategy (shadow_test_state status-index) and no SHADOW_TEST_ID: nothing to shadow');
+
+    const config = { name: 'shadow-trading', version: 't', healthPath: '/health', logLevel: 'silent', port: 0, host: '127.0.0.1', shutdownTimeoutMs: 1_000 } as const;
+    let builds = 0;
+    const idleIo = io({ strategy: async () => ({ ...(await maCrossover()), name: 'idle-strategy' }) });
+    const build = () => (builds++, botFromEnv('shadow', idleEnv, idleIo));
+    const idle = await idleBotService(config, 'shadow', (err as BotIdleError).idle, build, 50);
+    expect((await fetch(`${idle.url}/health`)).status).toBe(200);
+    expect((await fetch(`${idle.url}/status`)).status).toBe(404);
+    const row = await trading.get({ bot_id: 'shadow-idle' });
+    expect(row).toMatchObject({ strategy: 'idle-strategy', mode: 'shadow' });
+    expect(row).not.toHaveProperty('config_version');
+    await expect.poll(() => builds, { timeout: 5_000 }).toBeGreaterThan(2);
+
+    // A test of the strategy starts: the next re-check builds the bot and hands over (server closed, row kept).
+    await new Table<ConfigVersionItem>(dynalite.doc, 'config_versions', env[tableEnvName('config_versions')]!).put({
+      strategy: 'idle-strategy', version: 1, config_key: 'idle-strategy/v1.json', image: 'repo@sha256:abc', created_at: '2025-01-01T00:00:00Z', source: 'strategy-registrar',
+    });
+    await fauxqs.s3.send(new PutObjectCommand({ Bucket: 'configs', Key: 'idle-strategy/v1.json', Body: JSON.stringify({ ...CONFIG, strategy: 'idle-strategy', version: 1 }) }));
+    await shadowTests.put({ test_id: 'st-idle', strategy: 'idle-strategy', status: 'RUNNING', started_at: '2025-01-10T00:00:00Z', candidate_config_version: 1 });
+    const next = await idle.next;
+    expect(next?.bot.settings).toMatchObject({ mode: 'shadow', botId: 'shadow-idle', strategy: 'idle-strategy', configVersion: 1 });
+    await expect(fetch(`${idle.url}/health`)).rejects.toThrow();
+    expect(await trading.get({ bot_id: 'shadow-idle' })).toBeDefined();
+  });
+
+  it('an idle bot stopped on purpose removes its row', async () => {
+    const idleEnv = { ...env, BOT_ID: 'shadow-idle-2', STRATEGY: 'nothing-running' };
+    const err = (await botFromEnv('shadow', idleEnv, io()).catch((e: unknown) => e)) as BotIdleError;
+    const config = { name: 'shadow-trading', version: 't', healthPath: '/health', logLevel: 'silent', port: 0, host: '127.0.0.1', shutdownTimeoutMs: 1_000 } as const;
+    const idle = await idleBotService(config, 'shadow', err.idle, () => botFromEnv('shadow', idleEnv, io()), 10_000);
+    expect(await trading.get({ bot_id: 'shadow-idle-2' })).toMatchObject({ strategy: 'nothing-running' });
+    await idle.stop();
+    expect(await idle.next).toBeUndefined();
+    expect(await trading.get({ bot_id: 'shadow-idle-2' })).toBeUndefined();
+  });
+
+  it('an idle bot whose re-check hits a set-up error stops idling with that error (the service exits 1, as at start)', async () => {
+    const idleEnv = { ...env, BOT_ID: 'shadow-idle-3', STRATEGY: 'broken-test' };
+    const err = (await botFromEnv('shadow', idleEnv, io()).catch((e: unknown) => e)) as BotIdleError;
+    await shadowTests.put({ test_id: 'st-broken', strategy: 'broken-test', status: 'RUNNING', started_at: '2025-01-10T00:00:00Z' });
+    const config = { name: 'shadow-trading', version: 't', healthPath: '/health', logLevel: 'silent', port: 0, host: '127.0.0.1', shutdownTimeoutMs: 1_000 } as const;
+    const idle = await idleBotService(config, 'shadow', err.idle, () => botFromEnv('shadow', idleEnv, io()), 10_000);
+    await expect(idle.next).rejects.toThrow('shadow test st-broken names no candidate_config_version');
+    await expect(fetch(`${idle.url}/health`)).rejects.toThrow();
   });
 
   it('live refuses to start outside prod without the flag, and without exchange credentials, saying how to fix it', () => {

@@ -3,7 +3,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ENV } from '@tradai/contracts';
-import { ConfigVersionRepo, EnvError, listSetting, numberSetting, positiveIntSetting, publishAlert, tableFromEnv, ValidationError } from '@tradai/domain';
+import { ConfigVersionRepo, EnvError, listSetting, NotFoundError, numberSetting, positiveIntSetting, publishAlert, tableFromEnv, ValidationError } from '@tradai/domain';
 import { createCandleStore, isTimeframe, localBlobs, s3Blobs, type Blobs } from '@tradai/market-data';
 import { defaultBacktestConfig, isTrainable, loadConfig, loadStrategy, type Strategy } from '@tradai/strategy-sdk';
 import { TradingBot, type BotLog } from './bot.js';
@@ -11,7 +11,7 @@ import { createExchange, type ExchangeCredentials } from './exchange.js';
 import { ccxtFeed } from './feed.js';
 import { BotLedger } from './ledger.js';
 import { ccxtOrders } from './orders.js';
-import { chooseConfigVersion, configParameters, configVersionItem } from './resolve.js';
+import { chooseConfigVersion, configParameters, configVersionItem, NothingToShadowError } from './resolve.js';
 import { BotRunner } from './runner.js';
 import { parseBotSettings, type BotMode, type BotSettings } from './settings.js';
 
@@ -29,7 +29,7 @@ export const BOT_ENV = {
   timeframe: 'BOT_TIMEFRAME',
   /** Dry-run: run this config version instead of the active deployment's. */
   configVersion: 'CONFIG_VERSION',
-  /** Shadow: the shadow test whose candidate config runs. */
+  /** Shadow: the shadow test whose candidate config runs (default: the strategy's RUNNING one; none: the bot idles). */
   shadowTestId: 'SHADOW_TEST_ID',
   startingBalance: 'BOT_STARTING_BALANCE',
   lookback: 'BOT_LOOKBACK',
@@ -38,7 +38,7 @@ export const BOT_ENV = {
   dailyLossLimit: 'RISK_DAILY_LOSS_LIMIT',
   /** `true` lets a live bot run outside prod (a testnet account, say). */
   allowLiveOutsideProd: 'ALLOW_LIVE_OUTSIDE_PROD',
-  /** Where strategies are loaded from (`apps/strategies/<name>` under it; default the working directory). */
+  /** Local runs without a catalog (BotIo.strategy): where strategies are loaded from (`apps/strategies/<name>` under it; default the working directory). */
   strategiesRoot: 'STRATEGIES_ROOT',
   /** Local runs: saved state and trades in this folder instead of the results bucket. */
   stateDir: 'BOT_STATE_DIR',
@@ -142,6 +142,38 @@ export interface BotIo {
 }
 
 /**
+ * A strategy lookup over strategies compiled into the service (its `src/strategies.ts`): the
+ * deployed image has no strategy sources to load at run time. An unknown name lists the known ones.
+ */
+export function strategyCatalog(strategies: readonly Strategy[]): (name: string) => Promise<Strategy> {
+  const byName = new Map<string, Strategy>();
+  for (const s of strategies) {
+    if (byName.has(s.name)) throw new ValidationError(`strategy catalog names ${s.name} twice`, 'strategy');
+    byName.set(s.name, s);
+  }
+  const names = [...byName.keys()].sort();
+  return async (name) => byName.get(name) ?? Promise.reject(new NotFoundError(`unknown strategy "${name}": this service has ${names.join(', ') || '(none)'}`));
+}
+
+/** A bot with nothing to trade yet (a standing shadow service without a RUNNING test). */
+export interface IdleBot {
+  readonly botId: string;
+  readonly reason: string;
+  /** Writes the row's heartbeat (no PnL, no positions): an idle bot is alive, not silent. */
+  heartbeat(): Promise<void>;
+  /** Removes the row (stopped on purpose while idle). */
+  removeRow(): Promise<void>;
+}
+
+/** Thrown by botFromEnv instead of a bot: runBotService idles, re-checking each cycle. */
+export class BotIdleError extends Error {
+  override readonly name = 'BotIdleError';
+  constructor(readonly idle: IdleBot) {
+    super(idle.reason);
+  }
+}
+
+/**
  * Builds a bot and its runner from the environment: resolves the config version (live: active
  * deployment; shadow: the test's candidate; dry-run: given or active), reads the config file,
  * loads the strategy, and wires ccxt, the candle store, the ledger and alerts.
@@ -156,6 +188,18 @@ export async function botFromEnv(mode: BotMode, source: Source, io: BotIo): Prom
     ...(mode === 'shadow' && { shadowTests: tableFromEnv(io.doc, 'shadow_test_state', source) }),
     ...(env.configVersion !== undefined && { configVersion: env.configVersion }),
     ...(env.shadowTestId !== undefined && { shadowTestId: env.shadowTestId }),
+  }).catch((e: unknown) => {
+    if (!(e instanceof NothingToShadowError)) throw e;
+    const ledger = new BotLedger(env.botId, tableFromEnv(io.doc, 'trading_state', source), stateBlobsOf(source, io));
+    throw new BotIdleError({
+      botId: env.botId,
+      reason: e.message,
+      heartbeat: async () => {
+        const now = new Date().toISOString();
+        await ledger.report({ strategy: env.strategy, mode, last_heartbeat_at: now, updated_at: now });
+      },
+      removeRow: () => ledger.removeRow(),
+    });
   });
   const version = await configVersionItem(new ConfigVersionRepo(tableFromEnv(io.doc, 'config_versions', source)), env.strategy, choice.configVersion);
   const configsBucket = requireVar(source, ENV.configsBucket);
@@ -184,7 +228,7 @@ export async function botFromEnv(mode: BotMode, source: Source, io: BotIo): Prom
     ...(choice.deploymentId !== undefined && { deploymentId: choice.deploymentId }),
   });
   const exchange = createExchange({ exchange: settings.exchange, ...(credentials && { credentials }), ...(io.ccxtConfig && { ccxtConfig: io.ccxtConfig }) });
-  const stateBlobs: Blobs = trimmed(source, BOT_ENV.stateDir) ? localBlobs(trimmed(source, BOT_ENV.stateDir)!) : s3Blobs({ s3: io.s3, bucket: requireVar(source, ENV.resultsBucket), prefix: 'trading/' });
+  const stateBlobs = stateBlobsOf(source, io);
   const marketDir = trimmed(source, BOT_ENV.marketDataDir);
   const arctic = trimmed(source, BOT_ENV.arcticdbBucket);
   const candleStore = marketDir ? createCandleStore({ blobs: localBlobs(marketDir) }) : arctic ? createCandleStore({ blobs: s3Blobs({ s3: io.s3, bucket: arctic }) }) : undefined;
@@ -201,6 +245,12 @@ export async function botFromEnv(mode: BotMode, source: Source, io: BotIo): Prom
     ...(io.log && { log: io.log }),
   });
   return { bot, runner: new BotRunner({ bot, ...(io.log && { log: io.log }) }), env };
+}
+
+/** Where saved state and trades go: BOT_STATE_DIR locally, else the results bucket under trading/. */
+function stateBlobsOf(source: Source, io: BotIo): Blobs {
+  const dir = trimmed(source, BOT_ENV.stateDir);
+  return dir ? localBlobs(dir) : s3Blobs({ s3: io.s3, bucket: requireVar(source, ENV.resultsBucket), prefix: 'trading/' });
 }
 
 function requireVar(env: Source, name: string): string {

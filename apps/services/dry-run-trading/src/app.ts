@@ -2,6 +2,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { createDocumentClient, createS3Client, EnvError } from '@tradai/domain';
 import { serviceConfig, type ServiceConfig } from '@tradai/service-runtime';
 import { botFromEnv, type BotLog, type BotMode } from '@tradai/trading-engine';
+import { lookupStrategy } from './strategies.js';
 
 type Source = Readonly<Record<string, string | undefined>>;
 
@@ -20,7 +21,7 @@ export function roleMode(config: ServiceConfig): BotMode {
   return config.name === 'shadow-trading' ? 'shadow' : 'dry-run';
 }
 
-/** The simulated bot from the environment (no credentials: it never sends an order). */
+/** The simulated bot from the environment (no credentials: it never sends an order), the strategy from the bundled catalog. */
 export function simulatedBot(mode: BotMode, env: Source = process.env, log?: BotLog) {
-  return botFromEnv(mode, env, { doc: createDocumentClient(), s3: createS3Client({}, env), sns: new SNSClient({}), ...(log && { log }) });
+  return botFromEnv(mode, env, { doc: createDocumentClient(), s3: createS3Client({}, env), sns: new SNSClient({}), strategy: lookupStrategy, ...(log && { log }) });
 }

@@ -1,6 +1,7 @@
 /**
  * dry-run-trading entry; the same image runs as shadow-trading (SERVICE_NAME says which, and with it
- * the port, the health path and the bot mode: dry-run, or shadow of SHADOW_TEST_ID's candidate).
+ * the port, the health path and the bot mode: dry-run, or shadow of the candidate of SHADOW_TEST_ID or
+ * else of its strategy's RUNNING shadow test; with none, the shadow bot idles until one starts).
  */
 import { configOrExit } from '@tradai/service-runtime';
 import { runBotService } from '@tradai/trading-engine';
