@@ -42,6 +42,7 @@ export default function main() {
   // First: prod without TLS stops here, in preview as in up, before anything is planned.
   const tls = tlsPlan(cfg, 'compute');
   if (tls.kind === 'none' && tls.waived) pulumi.log.warn(tlsWaiverWarning(env));
+  if (!cfg.tradingStrategy) pulumi.log.warn('tradai:tradingStrategy is not set: the trading services get no STRATEGY/BOT_ID and refuse to start');
   const persistent = upstream('persistent', cfg);
   const foundation = upstream('foundation', cfg);
   const consolidated = isConsolidatedMode(cfg);

@@ -32,6 +32,7 @@ const refs: ServiceEnvRefs<string> = {
   mlflowArtifactRoot: 's3://bkt-mlflow/artifacts',
   cognitoUserPoolId: 'eu-central-1_AbC123',
   cognitoClientIds: 'webclient,m2mclient',
+  tradingStrategy: 'ma-crossover',
 };
 const SECRET = 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:rds!db-x-AbCdEf';
 
@@ -126,10 +127,19 @@ describe('service environment', () => {
     expect(() => cognitoClientIds('a,b', 'm2m')).toThrow('contain no comma');
   });
 
-  it('trading services know their mode', () => {
-    expect(serviceEnvironment('live-trading', refs)['TRADING_MODE']).toBe('live');
-    expect(serviceEnvironment('shadow-trading', refs)['TRADING_MODE']).toBe('shadow');
-    expect(serviceEnvironment('backend-api', refs)).not.toHaveProperty('TRADING_MODE');
+  it('trading services know their mode, strategy and bot id (one bot per mode and strategy)', () => {
+    expect(serviceEnvironment('live-trading', refs)).toMatchObject({ TRADING_MODE: 'live', STRATEGY: 'ma-crossover', BOT_ID: 'live-ma-crossover' });
+    expect(serviceEnvironment('dry-run-trading', refs)).toMatchObject({ TRADING_MODE: 'dry-run', STRATEGY: 'ma-crossover', BOT_ID: 'dry-run-ma-crossover' });
+    expect(serviceEnvironment('shadow-trading', refs)).toMatchObject({ TRADING_MODE: 'shadow', STRATEGY: 'ma-crossover', BOT_ID: 'shadow-ma-crossover' });
+    for (const k of ['TRADING_MODE', 'STRATEGY', 'BOT_ID']) expect(serviceEnvironment('backend-api', refs)).not.toHaveProperty(k);
+  });
+
+  it('without tradai:tradingStrategy a trading service gets its mode but no STRATEGY/BOT_ID (compute warns)', () => {
+    const { tradingStrategy: _, ...without } = refs;
+    const env = serviceEnvironment('shadow-trading', without);
+    expect(env['TRADING_MODE']).toBe('shadow');
+    expect(env).not.toHaveProperty('STRATEGY');
+    expect(env).not.toHaveProperty('BOT_ID');
   });
 
   it('trading bots get the alerts topic and where their state and candles go; only live gets the exchange secret', () => {

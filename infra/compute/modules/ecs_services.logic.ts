@@ -65,12 +65,14 @@ export interface ServiceEnvRefs<V> {
   readonly cognitoUserPoolId: V;
   /** `<cognito_user_pool_client_id>,<cognito_m2m_client_id>` (see cognitoClientIds). */
   readonly cognitoClientIds: V;
+  /** tradai:tradingStrategy: the strategy the three trading services run (without it they get no STRATEGY/BOT_ID). */
+  readonly tradingStrategy?: string;
 }
 
 /** Variables the service images read for their name, port and health path (libs/service-runtime serviceConfig). */
 export const SERVICE_RUNTIME_ENV = { name: 'SERVICE_NAME', port: 'SERVICE_PORT', healthPath: 'HEALTH_PATH' } as const;
 
-const TRADING_MODE: Partial<Record<ServiceName, string>> = {
+const TRADING_MODE: Partial<Record<ServiceName, 'live' | 'dry-run' | 'shadow'>> = {
   'live-trading': 'live',
   'dry-run-trading': 'dry-run',
   'shadow-trading': 'shadow',
@@ -116,8 +118,17 @@ export function serviceEnvironment<V>(service: ServiceName, refs: ServiceEnvRefs
     env['MLFLOW_ARTIFACT_ROOT'] = refs.mlflowArtifactRoot;
   }
   const mode = TRADING_MODE[service];
-  if (mode) env['TRADING_MODE'] = mode;
+  if (mode) Object.assign(env, tradingEnvironment(mode, refs.tradingStrategy));
   return env;
+}
+
+/**
+ * A trading service's bot variables (libs/trading-engine readBotEnv): its mode and, given
+ * tradai:tradingStrategy, the strategy and BOT_ID `<mode>-<strategy>` (one bot per mode and
+ * strategy; trading_state is per environment). Without it the bots refuse to start, naming both.
+ */
+function tradingEnvironment(mode: string, strategy: string | undefined): Record<string, string> {
+  return { TRADING_MODE: mode, ...(strategy && { STRATEGY: strategy, BOT_ID: `${mode}-${strategy}` }) };
 }
 
 /** Names of the credential variables injected from the RDS secret. */

@@ -115,6 +115,7 @@ export function serviceEnvironmentVariables(cfg: TradaiConfig, service: ServiceN
     mlflowArtifactRoot: pulumi.output(i.bucketNames.mlflow).apply(mlflowArtifactRoot),
     cognitoUserPoolId: i.cognitoUserPoolId,
     cognitoClientIds: pulumi.all([i.cognitoWebClientId, i.cognitoM2mClientId]).apply(([web, m2m]) => cognitoClientIds(web, m2m)),
+    ...(cfg.tradingStrategy !== undefined && { tradingStrategy: cfg.tradingStrategy }),
   });
   return new EnvironmentBuilder().addAll(record).build();
 }

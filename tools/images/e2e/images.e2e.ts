@@ -163,7 +163,7 @@ const computeServiceEnv = (service: ServiceName) =>
       env: 'dev', region, tableNames, bucketNames, workflowArns, alertsTopicArn,
       backtestQueueUrl: `https://sqs.${region}.amazonaws.com/123456789012/tradai-backtest-queue-dev`,
       dbHost: 'db.local', dbPort: '5432', dbName: 'mlflow', mlflowArtifactRoot: 's3://tradai-mlflow-dev/artifacts',
-      cognitoUserPoolId: `${region}_AbCdEfGhI`, cognitoClientIds: 'webclient,m2mclient',
+      cognitoUserPoolId: `${region}_AbCdEfGhI`, cognitoClientIds: 'webclient,m2mclient', tradingStrategy: STRATEGY,
     }),
   );
 
@@ -201,24 +201,29 @@ describe('service images', () => {
     }
   }, 300_000);
 
-  // The trading services need their bot (BOT_ID, STRATEGY, its config, an exchange) before they
-  // listen. Compute does not set BOT_ID/STRATEGY yet, so with its environment the image must stop
-  // at once with the one line naming them; once compute sets them, this check becomes the health
-  // check above and needs the bot's local platform (config table, exchange fake) here.
+  // The trading services need their bot (its deployment or shadow test, config, an exchange) before
+  // they listen. With compute's environment they get past the env checks (BOT_ID, STRATEGY are set)
+  // and stop on the first thing this run cannot give them: live is refused outside prod (one line);
+  // dry-run and shadow make their first AWS call, a DynamoDB Query (deployments / shadow_test_state
+  // status-index), which the local fake (SQS and S3 only) answers "Unknown action": not a set-up
+  // error, so the process dies with it (exit 1) and ECS would restart it. Turning this into the
+  // health check above needs the bot's local platform here (tables, config, exchange fake).
   // shadow-trading runs the dry-run-trading image under its own name, port and mode.
-  it.each(BOT_SERVICES)('%s starts as node and, given only what compute sets, refuses naming the missing bot variables', async (service: ServiceName) => {
+  it.each(BOT_SERVICES)('%s starts as node and, given what compute sets, passes the env checks and stops at its first AWS call', async (service: ServiceName) => {
     const b = image('service', SERVICES[service].imageRepo);
     const config = await imageConfig(b.manifest.localImage, toolsEnv);
     expect(config.User).toBe('node');
     expect(config.Healthcheck?.Test[0]).toBe('CMD');
     const { env } = await serviceEnv(service);
-    const missing = ['BOT_ID', 'STRATEGY'].filter((v) => !env[v]);
-    expect(missing, 'compute now sets the bot variables: turn this into the health check (see the comment above)').not.toEqual([]);
+    const mode = env.TRADING_MODE!;
+    expect(env).toMatchObject({ STRATEGY, BOT_ID: `${mode}-${STRATEGY}` });
     const ctr = await container(b.manifest.localImage, toolsEnv);
     try {
       const run = await ctr.exec(config.Cmd!, { env }, 120_000);
-      expect(run.code).toBe(1);
-      expect(run.stderr).toContain(`${service}: cannot start the ${env.TRADING_MODE} bot: missing environment variables ${missing.join(', ')}`);
+      expect(run.code, run.stderr).toBe(1);
+      expect(run.stderr).not.toContain('missing environment variable');
+      if (mode === 'live') expect(run.stderr).toContain(`${service}: cannot start the live bot: live trading refused in dev: real orders run in prod only`);
+      else expect(run.stderr).toContain('Unknown action: DynamoDB_20120810.Query');
     } finally {
       await ctr.remove();
     }

@@ -176,6 +176,17 @@ describe('loadConfig validation', () => {
     expect(() => loadConfig(stack, values)).toThrow(message);
   });
 
+  it('tradingStrategy must name a strategy-<name> repository of strategyRepos', () => {
+    const strategyRepos = '["strategy-ma-crossover","strategy-rsi-mean-reversion"]';
+    expect(loadConfig('dev', { strategyRepos, tradingStrategy: 'rsi-mean-reversion' }).tradingStrategy).toBe('rsi-mean-reversion');
+    expect(loadConfig('dev', { strategyRepos })).not.toHaveProperty('tradingStrategy');
+    expect(() => loadConfig('dev', { strategyRepos, tradingStrategy: 'ml-classifier' })).toThrow(
+      'tradai:tradingStrategy: "ml-classifier" is not a strategy of tradai:strategyRepos; allowed: ma-crossover, rsi-mean-reversion',
+    );
+    expect(() => loadConfig('dev', { tradingStrategy: 'ma-crossover' })).toThrow('tradai:tradingStrategy: "ma-crossover" is not a strategy of tradai:strategyRepos; allowed: (none');
+    expect(() => loadConfig('dev', { strategyRepos, tradingStrategy: 'Ma' })).toThrow('tradai:tradingStrategy: must be a lowercase slug');
+  });
+
   it('takes the tradai: keys of a stack config and drops other namespaces', () => {
     expect(namespaceValues({ 'tradai:org': 'acme', 'aws:region': 'eu-central-1', 'tradai:skipAlb': 'true' })).toEqual({ org: 'acme', skipAlb: 'true' });
   });

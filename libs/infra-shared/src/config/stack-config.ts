@@ -34,6 +34,8 @@ const stackConfigSchema = z
     strategyRepos: json(
       z.array(slug.refine((s) => !RESERVED_REPOS.has(s), 'collides with a service or Lambda repository')),
     ).default([]),
+    // The strategy the standing trading services (live, dry-run, shadow) run: one of strategyRepos'.
+    tradingStrategy: slug.optional(),
     lambdaSchedules: json(
       z.record(
         z.string(),
@@ -92,6 +94,8 @@ export interface TradaiConfig {
   readonly schedules: Readonly<Record<ScheduledLambda, string>>;
   /** STRATEGY_ECR_REPOS. */
   readonly strategyRepos: readonly string[];
+  /** tradai:tradingStrategy: STRATEGY of the trading services (a `strategy-<name>` of strategyRepos); unset, they get none. */
+  readonly tradingStrategy?: string;
   readonly alertEmails: readonly string[];
   readonly certificateArn?: string;
   readonly corsAllowedOrigins: readonly string[];
@@ -155,6 +159,12 @@ export function loadConfig(stack: string, values: Record<string, unknown> = {}):
       `no such scheduled Lambda; allowed: ${SCHEDULED_LAMBDAS.join(', ')}`,
     );
   }
+  if (v.tradingStrategy !== undefined) {
+    const strategies = v.strategyRepos.filter((r) => r.startsWith('strategy-')).map((r) => r.slice('strategy-'.length));
+    if (!strategies.includes(v.tradingStrategy)) {
+      throw new ConfigError(`${CONFIG_NAMESPACE}:tradingStrategy`, `"${v.tradingStrategy}" is not a strategy of tradai:strategyRepos; allowed: ${strategies.join(', ') || '(none: strategyRepos has no strategy-<name> repository)'}`);
+    }
+  }
   const settings = ENVIRONMENT_SETTINGS[environment];
   return {
     environment,
@@ -166,6 +176,7 @@ export function loadConfig(stack: string, values: Record<string, unknown> = {}):
     skipAlb: v.skipAlb,
     schedules: { ...LAMBDA_SCHEDULES, ...(v.lambdaSchedules as Partial<Record<ScheduledLambda, string>>) },
     strategyRepos: v.strategyRepos,
+    ...(v.tradingStrategy !== undefined && { tradingStrategy: v.tradingStrategy }),
     alertEmails: v.alertEmails,
     certificateArn: v.certificateArn,
     corsAllowedOrigins: v.corsAllowedOrigins ?? settings.corsAllowedOrigins,
