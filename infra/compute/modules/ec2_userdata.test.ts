@@ -125,7 +125,9 @@ describe('consolidated user data: the launch hook answer', () => {
       chmodSync(join(bin, name), 0o755);
     };
     stub('aws', 'case "$*" in *list-instances*) echo "i-0old";; *get-login-password*) echo pw;; *get-secret-value*) echo "{}";; esac; exit 0');
-    stub('docker', `case "$*" in *" up "*) exit ${composeUpExit};; esac; exit 0`);
+    // `login --password-stdin` reads the piped password like the real one: a stand-in that exits first
+    // would SIGPIPE the `aws` before it in the pipe (exit 141 under pipefail) whenever it loses the race.
+    stub('docker', `case "$*" in *" up "*) exit ${composeUpExit};; *password-stdin*) cat > /dev/null;; esac; exit 0`);
     stub('curl', 'case "$*" in *api/token*) echo tok;; *instance-id*) echo i-0new;; *local-ipv4*) echo 10.0.10.5;; esac');
     for (const name of ['systemctl', 'logger', 'dnf']) stub(name, 'cat > /dev/null 2>&1 || true');
     stub('tee', 'cat > /dev/null');
