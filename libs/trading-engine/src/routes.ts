@@ -92,8 +92,11 @@ export async function runBotService(
     }
     await built.runner.start();
   } catch (e) {
-    if (!isSetupError(e) && !(e instanceof Error && e.name === 'ReconcileError')) throw e;
-    process.stderr.write(`${config.name}: cannot start the ${mode} bot: ${(e as Error).message}\n`);
+    // One line that says why, for every start-up failure; the stack only where it is not a known
+    // set-up error (an unreachable table, say), for whoever reads the task's log.
+    const known = isSetupError(e) || (e instanceof Error && e.name === 'ReconcileError');
+    const message = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`${config.name}: cannot start the ${mode} bot: ${message}\n${!known && e instanceof Error && e.stack ? `${e.stack}\n` : ''}`);
     return exit(1);
   }
   const app = await buildBotApp(config, built.bot, built.runner);

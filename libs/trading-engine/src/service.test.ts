@@ -1,12 +1,12 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { ENV, tableEnvName } from '@tradai/contracts';
-import { Table, type ConfigVersionItem, type DeploymentItem, type ShadowTestItem, type TradingItem } from '@tradai/domain';
+import { EnvError, Table, type ConfigVersionItem, type DeploymentItem, type ShadowTestItem, type TradingItem } from '@tradai/domain';
 import { startDynalite, startFauxqs, type Dynalite, type Fauxqs } from '@tradai/domain/testing';
 import { binanceApiUrls, startFakeExchange, type FakeExchange } from '@tradai/testing-tools';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBotApp, idleBotService } from './routes.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { buildBotApp, idleBotService, runBotService } from './routes.js';
 import { BotIdleError, botFromEnv, readBotEnv, readExchangeCredentials } from './service.js';
 import { HOUR, maCrossover } from './test-support.js';
 
@@ -151,6 +151,24 @@ describe('bot services wired from the environment (dynalite, fauxqs S3, fake exc
     const idle = await idleBotService(config, 'shadow', err.idle, () => botFromEnv('shadow', idleEnv, io()), 10_000);
     await expect(idle.next).rejects.toThrow('shadow test st-broken names no candidate_config_version');
     await expect(fetch(`${idle.url}/health`)).rejects.toThrow();
+  });
+
+  it('a bot that cannot start exits 1 with one line saying why; the stack only for what is not a set-up error', async () => {
+    const config = { name: 'dry-run-trading', version: 't', healthPath: '/health', logLevel: 'silent', port: 0, host: '127.0.0.1', shutdownTimeoutMs: 1_000 } as const;
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const exit = vi.fn(((code: number) => code) as unknown as (code: number) => never);
+    let lines: string[];
+    try {
+      await runBotService(config, 'dry-run', () => Promise.reject(new Error('Unknown action: DynamoDB_20120810.Query')), exit);
+      await runBotService(config, 'dry-run', () => Promise.reject(new EnvError('missing environment variable STRATEGY', ['STRATEGY'])), exit);
+      lines = stderr.mock.calls.map((c) => String(c[0]));
+    } finally {
+      stderr.mockRestore();
+    }
+    expect(exit.mock.calls).toEqual([[1], [1]]);
+    const [unexpected, setup] = lines;
+    expect(unexpected).toMatch(/^dry-run-trading: cannot start the dry-run bot: Unknown action: DynamoDB_20120810\.Query\nError: Unknown action/);
+    expect(setup).toBe('dry-run-trading: cannot start the dry-run bot: missing environment variable STRATEGY\n');
   });
 
   it('live refuses to start outside prod without the flag, and without exchange credentials, saying how to fix it', () => {

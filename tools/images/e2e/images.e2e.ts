@@ -205,8 +205,8 @@ describe('service images', () => {
   // they listen. With compute's environment they get past the env checks (BOT_ID, STRATEGY are set)
   // and stop on the first thing this run cannot give them: live is refused outside prod (one line);
   // dry-run and shadow make their first AWS call, a DynamoDB Query (deployments / shadow_test_state
-  // status-index), which the local fake (SQS and S3 only) answers "Unknown action": not a set-up
-  // error, so the process dies with it (exit 1) and ECS would restart it. Turning this into the
+  // status-index), which the local fake (SQS and S3 only) cannot answer: one line naming the failure,
+  // then its stack, and exit 1 (ECS restarts it). Turning this into the
   // health check above needs the bot's local platform here (tables, config, exchange fake).
   // shadow-trading runs the dry-run-trading image under its own name, port and mode.
   it.each(BOT_SERVICES)('%s starts as node and, given what compute sets, passes the env checks and stops at its first AWS call', async (service: ServiceName) => {
@@ -223,7 +223,7 @@ describe('service images', () => {
       expect(run.code, run.stderr).toBe(1);
       expect(run.stderr).not.toContain('missing environment variable');
       if (mode === 'live') expect(run.stderr).toContain(`${service}: cannot start the live bot: live trading refused in dev: real orders run in prod only`);
-      else expect(run.stderr).toContain('Unknown action: DynamoDB_20120810.Query');
+      else expect(run.stderr).toContain(`${service}: cannot start the ${mode} bot: `);
     } finally {
       await ctr.remove();
     }
