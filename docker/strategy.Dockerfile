@@ -8,7 +8,7 @@ FROM ${BASE_IMAGE}
 WORKDIR /app
 # Source maps make the one-line cause and stack traces point at TypeScript.
 ENV NODE_ENV=production NODE_OPTIONS=--enable-source-maps
-COPY main.mjs main.mjs.map package.json /app/
+COPY main.mjs main.mjs.map package.json lightweight-charts.standalone.production.js /app/
 # Root owns the files (read-only to the task); the task runs as node.
 USER node
 # MODE (backtest | train) and the rest come from the task definition and the workflow overrides.

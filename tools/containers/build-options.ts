@@ -1,3 +1,6 @@
+import { copyFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
 import type { BuildOptions, Plugin } from 'esbuild';
 import { bundleArtifactsPlugin, ESM_REQUIRE_BANNER } from '../lambda/build-options.js';
 
@@ -38,6 +41,18 @@ const containerArtifactsPlugin: Plugin = {
     const outfile = build.initialOptions.outfile ?? '';
     const kind = (Object.keys(CONTAINER_DIRS) as ContainerKind[]).find((k) => outfile.split(/[\\/]/).includes(CONTAINER_DIRS[k]));
     if (!kind) throw new Error(`container build: outfile ${outfile || '(none)'} is not under dist/apps/{${Object.values(CONTAINER_DIRS).join(',')}}`);
+    if (kind === 'strategy') {
+      // A strategy task renders the HTML report, whose chart library is read from a file at run time
+      // (libs/strategy-sdk report/html.ts): ship the file beside main.mjs (docker/strategy.Dockerfile copies it).
+      build.onEnd((result) => {
+        if (result.errors.length) return;
+        const pkg = createRequire(import.meta.url).resolve('lightweight-charts/package.json');
+        copyFileSync(join(dirname(pkg), 'dist', CHART_LIBRARY_FILE), join(resolve(build.initialOptions.absWorkingDir ?? process.cwd(), dirname(outfile)), CHART_LIBRARY_FILE));
+      });
+    }
     return bundleArtifactsPlugin(`${kind}-meta`).setup(build);
   },
 };
+
+/** The chart library's standalone build, as the report reads it (kept equal to CHART_LIBRARY_FILE in strategy-sdk). */
+export const CHART_LIBRARY_FILE = 'lightweight-charts.standalone.production.js';

@@ -79,6 +79,8 @@ describe('service and strategy build targets through @nx/esbuild', () => {
     expect((await runEsbuildTarget(ws.root, 'strategy-demo', 'apps/strategies/demo', build))[0]!.success).toBe(true);
     expect(spawnSync(process.execPath, [join(ws.root, 'dist/apps/strategies/demo/main.mjs')], { encoding: 'utf8' }).stdout.trim()).toBe('demo');
     expect(readdirSync(join(ws.root, 'dist/strategy-meta'))).toEqual(['demo.json']);
+    // The HTML report's chart library ships beside main.mjs (the image has no node_modules).
+    expect(readdirSync(join(ws.root, 'dist/apps/strategies/demo')).sort()).toEqual(['lightweight-charts.standalone.production.js', 'main.mjs', 'main.mjs.map', 'package.json']);
   }, BUILD_TIMEOUT);
 
   it('gives a service with nothing to bundle (mlflow) no build target', async () => {

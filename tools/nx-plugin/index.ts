@@ -174,7 +174,7 @@ function bundleBuild(kind: ImageKind, name: string): TargetConfiguration {
       '{workspaceRoot}/tools/lambda/build-options.ts',
       '{workspaceRoot}/tools/lambda/*.config.mjs',
       ...(lambda ? [] : ['{workspaceRoot}/tools/containers/build-options.ts', '{workspaceRoot}/tools/containers/*.config.mjs']),
-      { externalDependencies: ['esbuild', '@nx/esbuild', 'tsx'] },
+      { externalDependencies: ['esbuild', '@nx/esbuild', 'tsx', ...(kind === 'strategy' ? ['lightweight-charts'] : [])] },
     ],
     outputs: [`{workspaceRoot}/dist/apps/${PLURAL[kind]}/${name}`, `{workspaceRoot}/dist/${metaDir}/${name}.json`],
     cache: true,

@@ -15,7 +15,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { TABLE_KEYS, type TableKey } from '@tradai/contracts';
-import { BacktestResultFile } from '@tradai/domain';
+import { BacktestResultFile, reportKeyFor } from '@tradai/domain';
 import { startFauxqs, type Fauxqs } from '@tradai/domain/testing';
 import { BUCKET_KEYS, SERVICES, SERVICE_NAMES, type BucketKey, type ServiceName } from '@tradai/infra-shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -308,6 +308,9 @@ describe('strategy image', () => {
       expect(result.strategy).toBe(STRATEGY);
       // Jan..Mar 2024 hourly, one point per candle.
       expect(result.equityCurve.length).toBeGreaterThan(2000);
+      // The HTML report beside it, with the chart library the image ships inlined (no node_modules in it).
+      const report = await (await s3.send(new GetObjectCommand({ Bucket: bucketNames.results, Key: reportKeyFor(resultKey) }))).Body!.transformToString();
+      expect(report).toContain('window.LightweightCharts=');
     } finally {
       await ctr.remove();
     }

@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { CandleColumns } from '@tradai/market-data';
 import type { BacktestResult } from '../engine/types.js';
 import { CLIENT_SCRIPT } from './client.js';
@@ -40,13 +41,26 @@ function configValue(key: string, value: unknown): string {
 
 let chartLibrary: string | undefined;
 
+/** The standalone build's file name: in the package's dist/, and beside main.mjs in a strategy image. */
+export const CHART_LIBRARY_FILE = 'lightweight-charts.standalone.production.js';
+
+/** Where the chart library is: the installed package, else beside the bundle (images have no node_modules). */
+function chartLibraryPath(): string {
+  try {
+    // The package exports only its ESM entry and package.json; the standalone build sits beside them in dist/.
+    return join(dirname(createRequire(import.meta.url).resolve('lightweight-charts/package.json')), 'dist', CHART_LIBRARY_FILE);
+  } catch {
+    // The strategy build copies the file next to main.mjs (tools/nx-plugin bundleBuild assets).
+    return fileURLToPath(new URL(`./${CHART_LIBRARY_FILE}`, import.meta.url));
+  }
+}
+
 /** The lightweight-charts standalone production build (sets `window.LightweightCharts`), read once. */
 export function chartLibrarySource(): string {
   if (chartLibrary === undefined) {
-    // The package exports only its ESM entry and package.json; the standalone build sits beside them in dist/.
-    const pkg = createRequire(import.meta.url).resolve('lightweight-charts/package.json');
-    const source = readFileSync(join(dirname(pkg), 'dist', 'lightweight-charts.standalone.production.js'), 'utf8');
-    chartLibrary = source.replace(/<\/script/gi, '<\\/script');
+    const path = chartLibraryPath();
+    if (!existsSync(path)) throw new Error(`the HTML report needs ${CHART_LIBRARY_FILE}: not installed (npm ci) and not at ${path}`);
+    chartLibrary = readFileSync(path, 'utf8').replace(/<\/script/gi, '<\\/script');
   }
   return chartLibrary;
 }
