@@ -38,7 +38,7 @@ const boundaries = {
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
-  { ignores: ['**/dist', '**/node_modules', '.nx/**', '**/*.json.njk', '**/*.sh.njk'] },
+  { ignores: ['**/dist', '**/node_modules', '.nx/**', '.stryker-tmp/**', '**/*.json.njk', '**/*.sh.njk'] },
   {
     files: ['**/*.ts'],
     rules: {

@@ -6,7 +6,7 @@ export default defineConfig({
   test: {
     environment: 'node',
     include: ['**/*.test.ts'],
-    exclude: ['**/node_modules/**', 'dist/**', '.nx/**'],
+    exclude: ['**/node_modules/**', 'dist/**', '.nx/**', '.stryker-tmp/**'],
     // Pulumi mock programs and emulators start in a second or two; the default 5 s is tight on 2 cores.
     testTimeout: 30_000,
     hookTimeout: 30_000,

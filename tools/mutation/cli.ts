@@ -1,0 +1,65 @@
+/**
+ * Mutation testing, one project at a time:
+ *   npm run mutation -- --project=update-status [--project=...] [--concurrency=2]
+ *   npm run mutation -- --all
+ * Reports (HTML, JSON, Stryker's incremental file) go to dist/mutation/<project>/; the summary and
+ * the surviving mutants go to the committed tools/mutation/scores/<project>.json, keeping the
+ * reasons already written there. A second run re-tests only mutants whose code or tests changed.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Stryker } from '@stryker-mutator/core';
+import { DEFAULT_BUDGET, DEFAULT_THRESHOLD, reportDir, scoreFile, strykerOptions } from './config.js';
+import { coveredProjects, findProject } from './projects.js';
+import { problems, scoreFileSchema, strykerReportSchema, summarize, type ScoreFile } from './scores.js';
+
+const readPrevious = (path: string): ScoreFile | undefined => (existsSync(path) ? scoreFileSchema.parse(JSON.parse(readFileSync(path, 'utf8'))) : undefined);
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      project: { type: 'string', multiple: true, default: [] },
+      all: { type: 'boolean', default: false },
+      concurrency: { type: 'string', default: String(DEFAULT_BUDGET.concurrency) },
+    },
+  });
+  const root = process.cwd();
+  const covered = coveredProjects(root);
+  const names = values.all ? covered.map((p) => p.name) : values.project.flatMap((p) => p.split(',')).filter(Boolean);
+  if (names.length === 0) throw new Error(`usage: npm run mutation -- --project=<name> | --all (covered: ${covered.map((p) => p.name).join(', ')})`);
+  const projects = names.map((n) => findProject(covered, n));
+  const concurrency = Number(values.concurrency);
+  const lines: string[] = [];
+  let failed = 0;
+  for (const project of projects) {
+    const path = scoreFile(project.name);
+    const previous = readPrevious(path);
+    const threshold = previous?.threshold ?? DEFAULT_THRESHOLD;
+    const started = Date.now();
+    mkdirSync(reportDir(project.name), { recursive: true });
+    await new Stryker(strykerOptions(project, { ...DEFAULT_BUDGET, concurrency }, threshold)).runMutationTest();
+    const seconds = (Date.now() - started) / 1000;
+    const report = strykerReportSchema.parse(JSON.parse(readFileSync(`${reportDir(project.name)}/mutation.json`, 'utf8')));
+    const summary = summarize(report, project.name, { threshold, measuredAt: new Date().toISOString(), durationSeconds: seconds, previous });
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, `${JSON.stringify(summary, null, 2)}\n`);
+    const issues = problems(summary);
+    if (issues.length > 0) failed++;
+    const c = summary.counts;
+    lines.push(
+      `${project.name}: ${summary.score} % (threshold ${threshold} %, first run ${summary.baseline} %) — ${c.killed} killed, ${c.timeout} timed out, ${c.survived} survived, ${c.noCoverage} no coverage, ${c.compileErrors} did not type-check; ${Math.round(seconds)} s; report ${reportDir(project.name)}/index.html`,
+      ...issues.map((i) => `  ! ${i}`),
+    );
+  }
+  console.log(['', 'mutation testing:', ...lines].join('\n'));
+  return failed === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.message : String(err));
+    process.exit(1);
+  },
+);
