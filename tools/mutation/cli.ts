@@ -4,15 +4,17 @@
  *   npm run mutation -- --all
  * Reports (HTML, JSON, Stryker's incremental file) go to dist/mutation/<project>/; the summary and
  * the surviving mutants go to the committed tools/mutation/scores/<project>.json, keeping the
- * reasons already written there. A second run re-tests only mutants whose code or tests changed.
+ * reasons already written there. A second run re-tests only mutants whose code or tests changed,
+ * and those that timed out. Runs queue on a machine-wide lock (lock.ts).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Stryker } from '@stryker-mutator/core';
 import { DEFAULT_BUDGET, DEFAULT_THRESHOLD, reportDir, scoreFile, strykerOptions } from './config.js';
+import { acquireRunLock } from './lock.js';
 import { coveredProjects, findProject } from './projects.js';
-import { problems, scoreFileSchema, strykerReportSchema, summarize, type ScoreFile } from './scores.js';
+import { forgetTimeouts, problems, scoreFileSchema, strykerReportSchema, summarize, type ScoreFile } from './scores.js';
 
 const readPrevious = (path: string): ScoreFile | undefined => (existsSync(path) ? scoreFileSchema.parse(JSON.parse(readFileSync(path, 'utf8'))) : undefined);
 
@@ -36,9 +38,23 @@ async function main(): Promise<number> {
     const path = scoreFile(project.name);
     const previous = readPrevious(path);
     const threshold = previous?.threshold ?? DEFAULT_THRESHOLD;
-    const started = Date.now();
     mkdirSync(reportDir(project.name), { recursive: true });
-    await new Stryker(strykerOptions(project, { ...DEFAULT_BUDGET, concurrency }, threshold)).runMutationTest();
+    const release = await acquireRunLock('dist/mutation/.lock', project.name);
+    const started = Date.now();
+    try {
+      const incremental = `${reportDir(project.name)}/incremental.json`;
+      if (existsSync(incremental)) {
+        const previousRun = JSON.parse(readFileSync(incremental, 'utf8')) as Parameters<typeof forgetTimeouts>[0];
+        const n = forgetTimeouts(previousRun);
+        if (n > 0) {
+          writeFileSync(incremental, JSON.stringify(previousRun));
+          console.log(`mutation: ${project.name}: ${n} mutant(s) that timed out last time are tested again`);
+        }
+      }
+      await new Stryker(strykerOptions(project, { ...DEFAULT_BUDGET, concurrency }, threshold)).runMutationTest();
+    } finally {
+      release();
+    }
     const seconds = (Date.now() - started) / 1000;
     const report = strykerReportSchema.parse(JSON.parse(readFileSync(`${reportDir(project.name)}/mutation.json`, 'utf8')));
     const summary = summarize(report, project.name, { threshold, measuredAt: new Date().toISOString(), durationSeconds: seconds, previous });

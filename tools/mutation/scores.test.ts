@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mutationScore, originalText, problems, summarize, type ScoreFile, type StrykerReport } from './scores.js';
+import { forgetTimeouts, mutationScore, originalText, problems, summarize, type ScoreFile, type StrykerReport } from './scores.js';
 
 const source = ['export const stale = (ageMs: number, limitMs: number) => ageMs > limitMs;', "export const label = 'stale';", ''].join('\n');
 
@@ -114,5 +114,24 @@ describe('problems', () => {
     expect(problems(edited)).toContain('x: score 95 does not match its counts (90)');
     const dropped = { ...file(9, 1), survivors: [] };
     expect(problems(dropped)).toContain('x: 1 mutants survived but 0 are listed');
+  });
+});
+
+describe('forgetTimeouts', () => {
+  it('drops timed-out mutants from the incremental report and keeps everything else as it was', () => {
+    const incremental = {
+      schemaVersion: '2',
+      files: {
+        'a.ts': { language: 'typescript', mutants: [{ id: '1', status: 'Timeout' }, { id: '2', status: 'Killed' }, { id: '3', status: 'Survived' }] },
+        'b.ts': { language: 'typescript', mutants: [{ id: '4', status: 'Timeout' }] },
+      },
+      testFiles: { 't.test.ts': { tests: [] } },
+    };
+    expect(forgetTimeouts(incremental)).toBe(2);
+    expect(incremental).toEqual({
+      schemaVersion: '2',
+      files: { 'a.ts': { language: 'typescript', mutants: [{ id: '2', status: 'Killed' }, { id: '3', status: 'Survived' }] }, 'b.ts': { language: 'typescript', mutants: [] } },
+      testFiles: { 't.test.ts': { tests: [] } },
+    });
   });
 });

@@ -143,3 +143,18 @@ export function problems(file: ScoreFile): string[] {
   }
   return out;
 }
+
+/**
+ * Stryker's incremental report without its timed-out mutants, so the next run tests them again.
+ * A timeout counts as detected, and on a loaded machine a mutant can time out for the load alone;
+ * a real one (an endless loop) times out again. Returns how many were dropped.
+ */
+export function forgetTimeouts(incremental: { files?: Record<string, { mutants?: { status?: string }[] }> }): number {
+  let dropped = 0;
+  for (const file of Object.values(incremental.files ?? {})) {
+    const kept = (file.mutants ?? []).filter((m) => m.status !== 'Timeout');
+    dropped += (file.mutants ?? []).length - kept.length;
+    file.mutants = kept;
+  }
+  return dropped;
+}
