@@ -1,12 +1,14 @@
 /**
  * CI's mutation gate: every committed score file (tools/mutation/scores/*.json) must parse, match
- * its own counts, meet its threshold and give a reason for each surviving mutant. It reads files
+ * its own counts, meet its threshold and, once at the 85 % target, give a reason for each surviving
+ * mutant. A threshold below the target (a ratchet while tests are raised) must say why. It reads files
  * only; the runs themselves (npm run mutation) are too slow for every CI run on 2 cores.
  *   npm run mutation:check
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { DEFAULT_THRESHOLD } from './config.js';
 import { coveredProjects } from './projects.js';
 import { problems, scoreFileSchema } from './scores.js';
 
@@ -34,7 +36,8 @@ export function checkScores(workspaceRoot: string): CheckResult {
     if (`${s.project}.json` !== f) failures.push(`${f}: holds the score of "${s.project}"`);
     if (!known.has(s.project)) failures.push(`${f}: "${s.project}" is not a project mutation testing covers`);
     failures.push(...problems(s));
-    lines.push(`${s.project.padEnd(26)} ${s.score.toFixed(2).padStart(6)} %  (threshold ${s.threshold} %, first run ${s.baseline ?? '-'} %, ${s.survivors.length} kept survivors)`);
+    const state = s.threshold >= DEFAULT_THRESHOLD ? `${s.survivors.length} kept survivors` : `below the ${DEFAULT_THRESHOLD} % target: ${s.survivors.length} survivors open`;
+    lines.push(`${s.project.padEnd(26)} ${s.score.toFixed(2).padStart(6)} %  (threshold ${s.threshold} %, first run ${s.baseline ?? '-'} %, ${state})`);
   }
   const measured = new Set(files.map((f) => f.replace(/\.json$/, '')));
   const unmeasured = [...known].filter((p) => !measured.has(p)).sort();

@@ -73,6 +73,11 @@ describe('summarize', () => {
     expect(again.survivors).toEqual([expect.objectContaining({ line: 2, reason: 'equivalent: ages are whole seconds' })]);
   });
 
+  it('carries a ratchet threshold and its reason over to the next run', () => {
+    const first = { ...summarize(mixed, 'x', opts), threshold: 50, thresholdReason: 'ratchet while the handler tests are raised' };
+    expect(summarize(mixed, 'x', { ...opts, threshold: first.threshold, previous: first })).toMatchObject({ threshold: 50, thresholdReason: 'ratchet while the handler tests are raised' });
+  });
+
   it('numbers identical mutants so each keeps its own reason', () => {
     const twice = `${source}export const again = (ageMs: number, limitMs: number) => ageMs > limitMs;\n`;
     const s = summarize(report([mutant('Survived', 1, 58, 73, 'EqualityOperator', 'ageMs >= limitMs'), mutant('Survived', 3, 58, 73, 'EqualityOperator', 'ageMs >= limitMs')], twice), 'x', opts);
@@ -103,6 +108,13 @@ describe('problems', () => {
     const below = file(1699, 301);
     expect(below.score).toBe(84.95);
     expect(problems(below)).toEqual(['x: mutation score 84.95 % is below its threshold of 85 %']);
+  });
+
+  it('lets a ratchet below the target stand only with a reason, and owes survivor reasons only at the target', () => {
+    const ratchet = { ...file(8, 2, ''), threshold: 80 };
+    expect(problems(ratchet)).toEqual(['x: threshold 80 % is below the 85 % target without a thresholdReason']);
+    expect(problems({ ...ratchet, thresholdReason: 'first measured 2026-12-02; handler tests not yet raised' })).toEqual([]);
+    expect(problems({ ...ratchet, thresholdReason: 'r', score: 79.99, counts: { ...ratchet.counts } })).toContain('x: score 79.99 does not match its counts (80)');
   });
 
   it('fails a survivor with no reason, naming it', () => {
