@@ -40,3 +40,44 @@ describe('distributionsFromMetrics', () => {
     expect(() => distributionMetrics({ 'a.b': [1] })).toThrow(/feature name "a.b"/);
   });
 });
+
+describe('binning boundaries', () => {
+  it('needs at least 2 bins, an integer', () => {
+    expect(() => quantileEdges([1, 2, 3], 1)).toThrow('bins must be an integer >= 2, got 1');
+    expect(() => quantileEdges([1, 2, 3], 2.5)).toThrow('bins must be an integer >= 2, got 2.5');
+    expect(quantileEdges([1, 2, 3, 4], 2)).toEqual([3]);
+    expect(quantileEdges([1, 2, 3, 4], 3)).toEqual([2, 3]);
+  });
+
+  it('a value exactly on an edge falls in the bin above it', () => {
+    expect(binCounts([0.999, 1, 1.001], [1])).toEqual([1, 2]);
+    expect(binCounts([1, 2, 3], [1, 2, 3])).toEqual([0, 1, 1, 1]);
+    expect(binCounts([0, 1, 2, 3, 4], [1, 2, 3])).toEqual([1, 1, 1, 2]);
+    expect(binCounts([Infinity, -Infinity, 5], [])).toEqual([1]);
+  });
+
+  it('drops an edge equal to the minimum or to the previous edge', () => {
+    // Deciles pick 0 x5, 1 x3, 2: an edge at the minimum and repeats are dropped.
+    expect(quantileEdges([0, 0, 0, 0, 0, 0, 1, 1, 1, 2], 10)).toEqual([1, 2]);
+    // A single repeated value has no interior edge.
+    expect(quantileEdges([7, 7, 7], 10)).toEqual([]);
+    // Fewer values than bins: the last edge is clamped to the largest value.
+    expect(quantileEdges([1, 2], 10)).toEqual([2]);
+  });
+
+  it('sorts numerically, not as strings', () => {
+    expect(quantileEdges([10, 9, 100, 2], 2)).toEqual([10]);
+  });
+
+  it('allows feature names of letters, digits, _ and - only', () => {
+    expect(distributionMetrics({ 'a_B-9': [1, 2] })).toEqual({ 'dist.a_B-9.0': 1, 'dist.a_B-9.1': 2 });
+    expect(() => distributionMetrics({ '': [1] })).toThrow('feature name "" must be');
+    expect(() => distributionMetrics({ 'a b': [1] })).toThrow('feature name "a b" must be');
+    expect(() => distributionMetrics({ 'a/b': [1] })).toThrow(/feature name "a\/b"/);
+  });
+
+  it('reads only metrics named exactly dist.<feature>.<bin>', () => {
+    expect(distributionsFromMetrics({ 'xdist.a.0': 1, 'dist.a.0x': 2, 'dist.a.': 3, 'dist..0': 4, 'dist.b.0': 5 }, 'r')).toEqual({ b: [5] });
+    expect(distributionsFromMetrics({}, 'r')).toEqual({});
+  });
+});

@@ -44,3 +44,42 @@ describe('numeric settings', () => {
     expect(() => listSetting({ S: 'BTC/USDT,,ETH/USDT' }, 'S')).toThrow(/S has an empty entry/);
   });
 });
+
+describe('numeric setting bounds', () => {
+  const ok = (raw: string, bounds: Parameters<typeof numberSetting>[2]) => {
+    try {
+      numberSetting({ T: raw }, 'T', bounds);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  it('accepts min and max themselves, refuses one step outside', () => {
+    expect(['0.09', '0.1', '0.11'].map((r) => ok(r, { min: 0.1, max: 0.5 }))).toEqual([false, true, true]);
+    expect(['0.49', '0.5', '0.51'].map((r) => ok(r, { min: 0.1, max: 0.5 }))).toEqual([true, true, false]);
+    expect(['0', '1', '2'].map((r) => ok(r, { min: 1, integer: true }))).toEqual([false, true, true]);
+  });
+
+  it('positive integers start at 1; no bounds means any finite number', () => {
+    expect(() => positiveIntSetting({ T: '0' }, 'T')).toThrow(EnvError);
+    expect(positiveIntSetting({ T: '1' }, 'T')).toBe(1);
+    expect(numberSetting({ T: '-5.5' }, 'T')).toBe(-5.5);
+    expect(() => numberSetting({ T: 'Infinity' }, 'T')).toThrow('T must be a number, got "Infinity"');
+    expect(() => numberSetting({ T: '  ' }, 'T')).toThrow('missing or empty environment variable: T');
+  });
+
+  it('names the variable in the error it throws', () => {
+    const err = (() => {
+      try {
+        numberSetting({ T: '7' }, 'T', { max: 6 });
+      } catch (e) {
+        return e as EnvError;
+      }
+    })();
+    expect(err?.variables).toEqual(['T']);
+    expect(() => listSetting({}, 'S')).toThrow('missing or empty environment variable: S');
+    expect(() => listSetting({ S: ' ' }, 'S')).toThrow(EnvError);
+    expect(listSetting({ S: 'one' }, 'S')).toEqual(['one']);
+  });
+});

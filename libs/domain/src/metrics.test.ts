@@ -137,3 +137,99 @@ describe('computeBacktestMetrics', () => {
     });
   });
 });
+
+describe('metric boundaries: at each threshold and one step either side', () => {
+  it('returns stop at an equity of exactly 0, not at a small positive one', () => {
+    expect(Array.from(periodReturns([100, 0.01, 0.02]))).toEqual([0.01 / 100 - 1, 1]);
+    expect(Array.from(periodReturns([100, 0, 0.02]))).toEqual([-1]);
+    expect(Array.from(periodReturns([100, -1, 5]))).toEqual([-1.01]);
+  });
+
+  it('Sharpe and Sortino need two returns: one is null, two are a number', () => {
+    expect(sharpeRatio([0.01], 365)).toBeNull();
+    expect(sharpeRatio([0.01, 0.03], 365)).toBeCloseTo((0.02 / Math.SQRT2 / 0.01) * Math.sqrt(365), 9);
+    expect(sortinoRatio([-0.01], 365)).toBeNull();
+    expect(sortinoRatio([-0.01, 0.03], 365)).toBeCloseTo((0.01 / Math.sqrt(0.0001 / 2)) * Math.sqrt(365), 9);
+  });
+
+  it('a zero return is not a loss for Sortino', () => {
+    expect(sortinoRatio([0, 0.02], 365)).toBeNull();
+    expect(sortinoRatio([-1e-9, 0.02], 365)).not.toBeNull();
+  });
+
+  it('a variance just above the 1e-12 floor still gives a Sharpe ratio', () => {
+    // sd = 2e-12 / sqrt(2)... computed: returns r, r + d with sample sd d / sqrt(2).
+    expect(sharpeRatio([0.01, 0.01 + 1e-9], 365)).not.toBeNull();
+  });
+
+  it('drawdown duration: equity back at exactly the peak ends the drawdown', () => {
+    const t = [0, 1, 2, 3].map((d) => d * DAY);
+    expect(maxDrawdownDuration(t, [110, 100, 110, 100], 100)).toBe(DAY);
+    expect(maxDrawdownDuration(t, [110, 100, 109.99, 100], 100)).toBe(3 * DAY);
+  });
+
+  it('drawdown after ruin from a zero peak stays 0 (no division by zero)', () => {
+    expect(maxDrawdown([0, 0], 0)).toBe(0);
+    expect(maxDrawdown([100, 0], 100)).toBe(1);
+  });
+
+  it('CAGR needs exactly 30 days of candles: 720 hourly candles yes, 719 no', () => {
+    expect(cagr(100, 100, 720, 8760)).toBe(0);
+    expect(cagr(100, 100, 719, 8760)).toBeNull();
+    expect(cagr(100, 100, 721, 8760)).toBe(0);
+  });
+
+  it('CAGR: a start of exactly 0 is null, a final of exactly 0 is ruin, a tiny final is not', () => {
+    expect(cagr(0, 100, 365, 365)).toBeNull();
+    expect(cagr(-1, 100, 365, 365)).toBeNull();
+    expect(cagr(100, 0, 365, 365)).toBe(-1);
+    expect(cagr(100, 1e-6, 365, 365)).toBeCloseTo(-1 + 1e-8, 12);
+    expect(cagr(100, -5, 365, 365)).toBe(-1);
+  });
+
+  it('CAGR is kept up to MAX_SAFE_INTEGER and dropped beyond it', () => {
+    // One year: rate = final / start - 1 exactly.
+    expect(cagr(1, Number.MAX_SAFE_INTEGER + 1, 365, 365)).toBe(Number.MAX_SAFE_INTEGER);
+    expect(cagr(1, 2 * Number.MAX_SAFE_INTEGER, 365, 365)).toBeNull();
+  });
+
+  it('a trade of exactly zero profit is neither a win nor a loss', () => {
+    expect(winRate([0])).toBe(0);
+    expect(winRate([0.01])).toBe(1);
+    expect(profitFactor([10, 0])).toBeNull();
+    expect(profitFactor([10, -0.01])).toBeCloseTo(1000, 9);
+  });
+
+  it('exposure: a zero-length trade covers nothing; trades touching at one instant add up', () => {
+    expect(exposure([{ openedAt: 10, closedAt: 10 }], 0, 100)).toBe(0);
+    expect(exposure([{ openedAt: 10, closedAt: 11 }], 0, 100)).toBe(0.01);
+    expect(exposure([{ openedAt: 0, closedAt: 10 }, { openedAt: 10, closedAt: 20 }], 0, 100)).toBe(0.2);
+    expect(exposure([{ openedAt: 0, closedAt: 10 }, { openedAt: 9, closedAt: 20 }], 0, 100)).toBe(0.2);
+    expect(exposure([{ openedAt: 0, closedAt: 10 }], 0, 1)).toBe(1);
+    expect(exposure([{ openedAt: 0, closedAt: 10 }], 5, 4)).toBe(0);
+    // A trade ending exactly at the span start, or opening exactly at its end, is outside.
+    expect(exposure([{ openedAt: -10, closedAt: 0 }, { openedAt: 100, closedAt: 110 }], 0, 100)).toBe(0);
+  });
+
+  it('every timeframe maps to 365 days of its candles', () => {
+    const minutes = { '1m': 1, '5m': 5, '15m': 15, '30m': 30, '1h': 60, '4h': 240, '1d': 1440 } as const;
+    for (const [tf, m] of Object.entries(minutes)) expect(PERIODS_PER_YEAR[tf as keyof typeof minutes], tf).toBe((365 * 1440) / m);
+  });
+
+  it('an empty curve summarises to the starting balance', () => {
+    expect(computeBacktestMetrics({ timeframe: '1d', startingBalance: 50, timestamps: [], equity: [], trades: [] })).toMatchObject({
+      total_return: 0,
+      final_equity: 50,
+      max_drawdown: 0,
+      max_drawdown_duration_ms: 0,
+      exposure: 0,
+      sharpe: null,
+    });
+  });
+
+  it('the metrics span ends one candle after the last point', () => {
+    // Two 1h points span 2 hours; a trade over the second hour is half the span.
+    const m = computeBacktestMetrics({ timeframe: '1h', startingBalance: 10, timestamps: [0, 3_600_000], equity: [10, 11], trades: [{ profitAbs: 1, openedAt: 3_600_000, closedAt: 7_200_000 }] });
+    expect(m.exposure).toBe(0.5);
+  });
+});

@@ -24,3 +24,32 @@ describe('checkParameters', () => {
     expect(() => checkParameters(specs, params)).toThrow(message);
   });
 });
+
+describe('checkParameters bounds', () => {
+  const specs = { stopLoss: { type: 'number' as const, min: 0.01, max: 0.5 }, lookback: { type: 'number' as const, integer: true, min: 1, max: 200 } };
+  const ok = (params: Record<string, number>) => {
+    try {
+      checkParameters(specs, params);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  it('accepts min and max themselves, refuses one step outside', () => {
+    expect([0, 0.01, 0.02].map((stopLoss) => ok({ stopLoss }))).toEqual([false, true, true]);
+    expect([0.49, 0.5, 0.51].map((stopLoss) => ok({ stopLoss }))).toEqual([true, true, false]);
+    expect([0, 1, 2, 199, 200, 201].map((lookback) => ok({ lookback }))).toEqual([false, true, true, true, true, false]);
+  });
+
+  it('names the parameter and the bound it broke', () => {
+    expect(() => checkParameters(specs, { lookback: 201 })).toThrow('invalid parameters: parameters.lookback: must be <= 200, got 201');
+    expect(() => checkParameters(specs, { stopLoss: 0 })).toThrow('invalid parameters: parameters.stopLoss: must be >= 0.01, got 0');
+    expect(() => checkParameters({}, { x: 1 })).toThrow('parameters.x: unknown parameter; declared: (none)');
+  });
+
+  it('leaves unbounded numbers and enum-less strings alone, and keeps values without defaults out', () => {
+    expect(checkParameters({ n: { type: 'number' }, s: { type: 'string' } }, { n: -1e9, s: 'anything' })).toEqual({ n: -1e9, s: 'anything' });
+    expect(checkParameters({ n: { type: 'number' } }, {})).toEqual({});
+  });
+});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { WORKFLOW_STATUSES } from '@tradai/contracts';
 import { IllegalTransitionError } from './errors.js';
-import { assertTransition, canTransition, isTerminal, TRANSITIONS } from './status.js';
+import { assertTransition, canTransition, isTerminal, isWorkflowStatus, TRANSITIONS } from './status.js';
 
 describe('workflow status machine', () => {
   it('allows exactly the documented transitions', () => {
@@ -20,7 +20,17 @@ describe('workflow status machine', () => {
     expect(() => assertTransition('SUCCEEDED', 'RUNNING')).toThrow(IllegalTransitionError);
     expect(() => assertTransition('SUCCEEDED', 'RUNNING')).toThrow('illegal workflow status transition SUCCEEDED -> RUNNING: SUCCEEDED is terminal');
     expect(() => assertTransition('QUEUED', 'SUCCEEDED')).toThrow('QUEUED -> SUCCEEDED: allowed from QUEUED: RUNNING, CANCELLED, FAILED');
-    expect(() => assertTransition('QUEUED', 'DONE')).toThrow('unknown target status "DONE"');
+    expect(() => assertTransition('QUEUED', 'DONE')).toThrow('illegal workflow status transition QUEUED -> DONE: unknown target status "DONE"');
+    expect(() => assertTransition('DONE', 'RUNNING')).toThrow('illegal workflow status transition DONE -> RUNNING: unknown current status "DONE"');
+    expect(() => assertTransition('RUNNING', 'QUEUED')).toThrow('RUNNING -> QUEUED: allowed from RUNNING: SUCCEEDED, FAILED, CANCELLED');
+    expect(() => assertTransition('RUNNING', 'RUNNING')).toThrow(IllegalTransitionError);
     expect(() => assertTransition('QUEUED', 'RUNNING')).not.toThrow();
+  });
+});
+
+describe('isWorkflowStatus', () => {
+  it('knows exactly the five statuses, case-sensitively', () => {
+    expect(WORKFLOW_STATUSES.every(isWorkflowStatus)).toBe(true);
+    expect(['queued', 'DONE', '', 'QUEUED '].some(isWorkflowStatus)).toBe(false);
   });
 });
