@@ -16,7 +16,9 @@ function start(env: Record<string, string>) {
   return { child, exited, out: () => stdout, err: () => stderr };
 }
 
-describe('main', () => {
+// Each test starts a Node process that compiles main.ts and its imports with tsx: ~10 s on an idle
+// machine, past the 30 s default when the 2 cores are shared with parallel test files.
+describe('main', { timeout: 120_000 }, () => {
   it('stops with exit 1 and one line naming a missing variable', async () => {
     const { CONFIGS_BUCKET: _, ...rest } = ENV;
     const run = start(rest);

@@ -1,7 +1,7 @@
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ConfigVersionRepo, createDocumentClient, StrategyConfigFile, Table, type ConfigVersionItem } from '@tradai/domain';
-import { LOCAL_AWS, startDynalite, startFauxqs, type Dynalite, type Fauxqs } from '@tradai/domain/testing';
+import { ConfigVersionRepo, createDocumentClient, isAwsError, StrategyConfigFile, Table, type ConfigVersionItem } from '@tradai/domain';
+import { barrier, hookClient, LOCAL_AWS, startDynalite, startFauxqs, type Dynalite, type Fauxqs } from '@tradai/domain/testing';
 import { createServiceApp, type ServiceApp } from '@tradai/service-runtime';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -60,6 +60,9 @@ beforeAll(async () => {
   deadEndpoint = `http://127.0.0.1:${(probe.address() as AddressInfo).port}`;
   await new Promise<void>((r) => probe.close(() => r()));
   app = await buildStrategyService(config(), { s3: fq.s3, doc: db.doc, now: () => new Date('2026-12-01T10:00:00Z') });
+  // 'paged' (versions 1-3) is read by the listing, auth and outage tests; no test writes to it.
+  expect((await call(app, 'POST', '/api/v1/strategies', { body: { name: 'paged', parameters: SPECS, image: IMAGE } })).status).toBe(201);
+  for (const fast of [5, 6, 7]) expect((await call(app, 'PUT', '/api/v1/strategies/paged/config', { body: { parameters: { fast } } })).status).toBe(201);
 });
 
 afterAll(async () => {
@@ -132,6 +135,7 @@ describe('PUT /api/v1/strategies/{name}/config', () => {
 
   it('answers 400 naming the parameter that does not fit the declared specs, and writes nothing', async () => {
     const before = await objectKeys('strategies/cfg/configs/');
+    const latestBefore = (await repo().latest('cfg'))?.version;
     const cases: [unknown, string, RegExp][] = [
       [{ parameters: { fast: 51 } }, 'body.parameters.fast', /must be <= 50/],
       [{ parameters: { fast: 2.5 } }, 'body.parameters.fast', /integer/],
@@ -150,7 +154,7 @@ describe('PUT /api/v1/strategies/{name}/config', () => {
       expect(err.message).toMatch(message);
     }
     expect(await objectKeys('strategies/cfg/configs/')).toEqual(before);
-    expect((await repo().latest('cfg'))?.version).toBe(2);
+    expect((await repo().latest('cfg'))?.version).toBe(latestBefore);
   });
 
   it('answers 404 for an unknown strategy and 409 for a strategy with no image to run', async () => {
@@ -196,12 +200,55 @@ describe('PUT /api/v1/strategies/{name}/config', () => {
   });
 });
 
-describe('GET /api/v1/strategies/{name}/versions and GET /api/v1/strategies', () => {
-  beforeAll(async () => {
-    await call(app, 'POST', '/api/v1/strategies', { body: { name: 'paged', parameters: SPECS, image: IMAGE } });
-    for (const fast of [5, 6, 7]) expect((await call(app, 'PUT', '/api/v1/strategies/paged/config', { body: { parameters: { fast } } })).status).toBe(201);
-  });
+describe('POST /api/v1/strategies by two callers at once', () => {
+  /**
+   * fauxqs ignores If-None-Match; this adds S3's rule for it (412 PreconditionFailed when the key
+   * exists), one conditional put at a time, so the store's guard is what decides the winner.
+   */
+  function withConditionalPuts(s3: S3Client): S3Client {
+    let queue: Promise<unknown> = Promise.resolve();
+    return hookClient(s3, (command, send) => {
+      if (!(command instanceof PutObjectCommand) || command.input.IfNoneMatch !== '*') return send();
+      const { Bucket, Key } = command.input;
+      const attempt = queue.then(async () => {
+        const exists = await s3.send(new HeadObjectCommand({ Bucket, Key })).then(
+          () => true,
+          (err: unknown) => (isAwsError(err, 'NotFound', 'NoSuchKey') ? false : Promise.reject(err)),
+        );
+        if (exists) throw Object.assign(new Error('At least one of the pre-conditions you specified did not hold'), { name: 'PreconditionFailed', $metadata: { httpStatusCode: 412 } });
+        return send();
+      });
+      queue = attempt.catch(() => undefined);
+      return attempt;
+    });
+  }
 
+  it('creates the strategy once when both saw no record: one 201, one 409, the record is the winner', async () => {
+    // Neither create may write until both have looked for the record and found none.
+    const bothLooked = barrier(2);
+    const s3 = hookClient(withConditionalPuts(fq.s3), async (command, send) => {
+      if (!(command instanceof GetObjectCommand) || command.input.Key !== 'strategies/twin/strategy.json') return send();
+      try {
+        return await send();
+      } finally {
+        await bothLooked.arrive();
+      }
+    });
+    const gated = await buildStrategyService(config(), { s3, doc: db.doc, now: () => new Date('2026-12-01T10:00:00Z') });
+    try {
+      const [a, b] = await Promise.all(['first', 'second'].map((description) => call(gated, 'POST', '/api/v1/strategies', { body: { name: 'twin', description, parameters: {} } })));
+      expect(bothLooked.arrived).toBe(2);
+      expect([a!.status, b!.status].sort()).toEqual([201, 409]);
+      const [won, lost] = a!.status === 201 ? [a!, b!] : [b!, a!];
+      expect(lost.body!.detail).toBe('strategy twin already exists');
+      expect((await call(app, 'GET', '/api/v1/strategies/twin', { auth: viewer() })).body).toMatchObject({ description: won.body!.description });
+    } finally {
+      await gated.close();
+    }
+  });
+});
+
+describe('GET /api/v1/strategies/{name}/versions and GET /api/v1/strategies', () => {
   it('pages versions newest first with a cursor', async () => {
     const p1 = await call(app, 'GET', '/api/v1/strategies/paged/versions?limit=2', { auth: viewer() });
     expect(p1.body!.items.map((v: { version: number }) => v.version)).toEqual([3, 2]);

@@ -1,8 +1,12 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { StopExecutionCommand } from '@aws-sdk/client-sfn';
-import type { WorkflowItem } from '@tradai/domain';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionalCheckFailed, type WorkflowItem } from '@tradai/domain';
+import { barrier, hookClient } from '@tradai/domain/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BACKTEST_SM, RESULTS_BUCKET, problemOf, startHarness, type Harness } from '../test-support.js';
+import { buildBackendApp } from '../app.js';
+import { depsFrom } from '../deps.js';
+import { BACKTEST_SM, NOW, RESULTS_BUCKET, problemOf, startHarness, type Harness } from '../test-support.js';
 
 let h: Harness;
 const metrics = { total_return: 0.12, sharpe: 1.4, periods_per_year: 8760, max_drawdown: 0.05, win_rate: 0.6, trade_count: 10, final_equity: 11200, cagr: null, sortino: null, max_drawdown_duration_ms: 0, profit_factor: 2, exposure: 0.4 };
@@ -12,21 +16,33 @@ function backtest(id: string, day: number, over: Partial<WorkflowItem> = {}): Wo
   return { workflow_id: id, workflow_type: 'backtest', status: 'SUCCEEDED', strategy: day % 2 ? 'odd' : 'even', created_at: at, updated_at: at, ...over };
 }
 
+/** 12 backtests on days 1..12 (odd/even strategies), plus a retraining workflow the list must skip. */
+async function seed(harness: Harness): Promise<void> {
+  for (let d = 1; d <= 12; d++) await harness.deps.workflows.table.put(backtest(`bt-${d}`, d, { status: d === 12 ? 'RUNNING' : d === 11 ? 'FAILED' : 'SUCCEEDED' }));
+  await harness.deps.workflows.table.put({ workflow_id: 'rt-1', workflow_type: 'retraining', status: 'RUNNING', strategy: 'odd', created_at: '2026-05-20T00:00:00.000Z', updated_at: '2026-05-20T00:00:00.000Z' });
+}
+
 beforeAll(async () => {
   h = await startHarness();
-  // 12 backtests on days 1..12 (odd/even strategies), plus a retraining workflow the list must skip.
-  for (let d = 1; d <= 12; d++) await h.deps.workflows.table.put(backtest(`bt-${d}`, d, { status: d === 12 ? 'RUNNING' : d === 11 ? 'FAILED' : 'SUCCEEDED' }));
-  await h.deps.workflows.table.put({ workflow_id: 'rt-1', workflow_type: 'retraining', status: 'RUNNING', strategy: 'odd', created_at: '2026-05-20T00:00:00.000Z', updated_at: '2026-05-20T00:00:00.000Z' });
+  await seed(h);
 });
 afterAll(() => h.stop());
 beforeEach(() => h.sfn.reset());
 
-const list = async (qs: string) => {
-  const res = await h.app.inject({ method: 'GET', url: `/api/v1/backtests${qs}` });
-  return { res, body: JSON.parse(res.body) as { items: { id: string; status: string }[]; nextCursor?: string } };
-};
-
 describe('GET /api/v1/backtests', () => {
+  // The list sees every backtest in the table: it gets its own, which no other test writes to.
+  let lh: Harness;
+  beforeAll(async () => {
+    lh = await startHarness();
+    await seed(lh);
+  });
+  afterAll(() => lh.stop());
+
+  const list = async (qs: string) => {
+    const res = await lh.app.inject({ method: 'GET', url: `/api/v1/backtests${qs}` });
+    return { res, body: JSON.parse(res.body) as { items: { id: string; status: string }[]; nextCursor?: string } };
+  };
+
   it('pages newest first without repeating or skipping, and leaves retraining workflows out', async () => {
     const seen: string[] = [];
     let cursor: string | undefined;
@@ -164,6 +180,40 @@ describe('DELETE /api/v1/backtests/{id}', () => {
     expect((await h.app.inject({ method: 'DELETE', url: '/api/v1/backtests/bt-ghost' })).statusCode).toBe(404);
   });
 
+  it('of two concurrent cancels that both read RUNNING, exactly one writes CANCELLED; both answer it', async () => {
+    await h.deps.workflows.table.put(backtest('bt-race', 7, { status: 'RUNNING' }));
+    h.sfn.on(StopExecutionCommand).resolves({ stopDate: new Date() });
+    // Round 1: both routes read the record; round 2: both transitions read it; only then may either write.
+    const rounds = [barrier(2), barrier(2)];
+    let reads = 0;
+    const updates: ('written' | 'refused')[] = [];
+    const doc = hookClient(h.db.doc, async (command, send) => {
+      if (command instanceof UpdateCommand) {
+        try {
+          const res = await send();
+          updates.push('written');
+          return res;
+        } catch (err) {
+          if (isConditionalCheckFailed(err)) updates.push('refused');
+          throw err;
+        }
+      }
+      const res = await send();
+      if (command instanceof GetCommand) await rounds[Math.floor(reads++ / 2)]?.arrive();
+      return res;
+    });
+    const gated = await buildBackendApp(depsFrom(h.config, { doc, s3: h.deps.s3, sfn: h.deps.sfn, lambda: h.deps.lambda, now: () => NOW }), { logLevel: 'silent' });
+    try {
+      const [a, b] = await Promise.all([0, 1].map(() => gated.inject({ method: 'DELETE', url: '/api/v1/backtests/bt-race' })));
+      expect([a!.statusCode, b!.statusCode]).toEqual([200, 200]);
+      expect(updates.sort()).toEqual(['refused', 'written']);
+      expect(JSON.parse(a!.body)).toEqual(JSON.parse(b!.body));
+      expect(await h.deps.workflows.get('bt-race')).toMatchObject({ status: 'CANCELLED', error: 'cancelled by user', updated_at: NOW.toISOString() });
+    } finally {
+      await gated.close();
+    }
+  });
+
   it('503 when Step Functions is down, and the record stays RUNNING', async () => {
     await h.deps.workflows.table.put(backtest('bt-sfn-down', 6, { status: 'RUNNING' }));
     h.sfn.on(StopExecutionCommand).rejects(Object.assign(new Error('Service Unavailable'), { name: 'ServiceUnavailable', $fault: 'server', $metadata: { httpStatusCode: 503 } }));
@@ -186,8 +236,9 @@ describe('outages', () => {
   });
 
   it('503 naming S3 when the results bucket is unreachable', async () => {
+    await h.deps.workflows.table.put(backtest('bt-s3-down', 4, { metrics, result_key: 'backtests/bt-s3-down/result.json' }));
     const down = await h.outageApp({ s3: true });
-    const res = await down.inject({ method: 'GET', url: '/api/v1/backtests/bt-res/results' });
+    const res = await down.inject({ method: 'GET', url: '/api/v1/backtests/bt-s3-down/results' });
     expect(res.statusCode).toBe(503);
     expect(problemOf(res).detail).toMatch(/^S3 unavailable/);
   });

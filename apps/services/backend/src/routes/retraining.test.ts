@@ -1,6 +1,9 @@
 import { DescribeExecutionCommand, StartExecutionCommand, type StartExecutionCommandInput } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { RETRAINING_SM, problemOf, startHarness, type Harness } from '../test-support.js';
+import { readBarrierClient } from '@tradai/domain/testing';
+import { buildBackendApp } from '../app.js';
+import { depsFrom } from '../deps.js';
+import { NOW, RETRAINING_SM, problemOf, startHarness, type Harness } from '../test-support.js';
 
 let h: Harness;
 /** Executions by name, with Step Functions' StartExecution rules for a closed execution. */
@@ -54,6 +57,23 @@ describe('POST /api/v1/retraining/{strategy}', () => {
     expect([first.statusCode, again.statusCode]).toEqual([202, 202]);
     expect(executions.size).toBe(1);
     expect(JSON.parse(again.body).executionArn).toBe(JSON.parse(first.body).executionArn);
+  });
+
+  it('two concurrent POSTs with the same Idempotency-Key start one execution and answer the same', async () => {
+    // Both requests have read the strategy's config version before either starts an execution.
+    const gated = readBarrierClient(h.db.doc);
+    const app = await buildBackendApp(depsFrom(h.config, { doc: gated.doc, s3: h.deps.s3, sfn: h.deps.sfn, lambda: h.deps.lambda, now: () => NOW }), { logLevel: 'silent' });
+    try {
+      const [a, b] = await Promise.all([0, 1].map(() => app.inject({ method: 'POST', url: '/api/v1/retraining/trend', payload: { force: true }, headers: { 'idempotency-key': 'double-click' } })));
+      expect([a!.statusCode, b!.statusCode]).toEqual([202, 202]);
+      expect(gated.reads()).toBe(2);
+      expect(executions.size).toBe(1);
+      expect(h.sfn.commandCalls(StartExecutionCommand)).toHaveLength(2);
+      expect(JSON.parse(a!.body).executionArn).toBe(JSON.parse(b!.body).executionArn);
+      expect(JSON.parse(a!.body).executionArn).toBe([...executions.values()][0]!.arn);
+    } finally {
+      await app.close();
+    }
   });
 
   it('409 when the key is reused for a different request', async () => {
