@@ -57,7 +57,9 @@ async function main(): Promise<number> {
     }
     const seconds = (Date.now() - started) / 1000;
     const report = strykerReportSchema.parse(JSON.parse(readFileSync(`${reportDir(project.name)}/mutation.json`, 'utf8')));
-    const summary = summarize(report, project.name, { threshold, measuredAt: new Date().toISOString(), durationSeconds: seconds, previous });
+    // Read again: reasons written into the score file while the run went on are kept.
+    const latest = readPrevious(path);
+    const summary = summarize(report, project.name, { threshold: latest?.threshold ?? threshold, measuredAt: new Date().toISOString(), durationSeconds: seconds, previous: latest });
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, `${JSON.stringify(summary, null, 2)}\n`);
     const issues = problems(summary);
