@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MlflowClient } from '@tradai/domain';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { modelDistributions } from './mlflow.js';
 
 /** A local MLflow answering the three calls drift-monitor makes. */
@@ -16,6 +16,7 @@ beforeAll(async () => {
     const send = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     if (url.pathname === '/mlflow/api/2.0/mlflow/model-versions/get') {
       if (url.searchParams.get('name') === 'momentum' && url.searchParams.get('version') === '3') return send(200, { model_version: { name: 'momentum', version: '3', run_id: 'train-1' } });
+      if (url.searchParams.get('name') === 'momentum' && url.searchParams.get('version') === '5') return send(200, { model_version: { name: 'momentum', version: '5', run_id: '' } });
       return send(404, { error_code: 'RESOURCE_DOES_NOT_EXIST', message: 'no such version' });
     }
     if (url.pathname === '/mlflow/api/2.0/mlflow/runs/get') {
@@ -36,6 +37,11 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/mlflow`;
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
+// The server's answers and the record of searches start empty in every test.
+beforeEach(() => {
+  searches.length = 0;
+  monitoringRuns = [];
+});
 
 describe('modelDistributions', () => {
   it('reads the training run of the model version and the newest monitoring run of its experiment', async () => {
@@ -45,9 +51,10 @@ describe('modelDistributions', () => {
     expect(searches.at(-1)).toEqual({ experiment_ids: ['7'], filter: "tags.`tradai.run_type` = 'monitoring'", max_results: 1, order_by: ['attributes.start_time DESC'] });
   });
 
-  it('names what is missing: the model version, or any monitoring run', async () => {
+  it('names what is missing: the model version, its source run, or any monitoring run', async () => {
     await expect(modelDistributions(new MlflowClient(base), 'momentum', '4')).rejects.toThrow(/404 RESOURCE_DOES_NOT_EXIST/);
-    monitoringRuns = [];
+    await expect(modelDistributions(new MlflowClient(base), 'momentum', '5')).rejects.toThrow('model momentum version 5 has no source run');
+    expect(searches).toEqual([]);
     await expect(modelDistributions(new MlflowClient(base), 'momentum', '3')).rejects.toThrow(/no monitoring run .* in experiment 7 of model momentum/);
   });
 });

@@ -8,7 +8,11 @@ afterAll(restore);
 
 describe('strategy-registrar handler', () => {
   it('reads exactly its declared environment', () => {
-    expect(depsFromEnv(dummyLambdaEnv('strategy-registrar')).configVersions.tableName).toBe('test-config-versions-table');
+    const d = depsFromEnv(dummyLambdaEnv('strategy-registrar'));
+    expect(d.configVersions.tableName).toBe('test-config-versions-table');
+    expect(d.deployments.tableName).toBe('test-deployments-table');
+    const before = Date.now();
+    expect(d.now().getTime()).toBeGreaterThanOrEqual(before);
     expect(() => depsFromEnv({ ...dummyLambdaEnv('strategy-registrar'), DEPLOYMENTS_TABLE: '' })).toThrow(/DEPLOYMENTS_TABLE/);
   });
 
