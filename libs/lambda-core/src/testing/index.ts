@@ -1,2 +1,3 @@
 export * from './env.js';
 export * from './lambda.js';
+export * from './logs.js';
