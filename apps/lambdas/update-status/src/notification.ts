@@ -1,3 +1,4 @@
+import type { WorkflowStatus } from '@tradai/contracts';
 import type { AlertNotification, UpdateStatusInput, WorkflowItem } from '@tradai/domain';
 
 /** Formats a task error as Step Functions delivers it (`{Error, Cause}`) or a plain message. */
@@ -8,7 +9,8 @@ export function errorText(error: UpdateStatusInput['error']): string | undefined
   return parts.length ? parts.join(': ') : undefined;
 }
 
-const SEVERITY: Record<string, AlertNotification['severity']> = {
+// Keyed by every status, so a new status fails typecheck here instead of silently alerting as info.
+const SEVERITY: Readonly<Record<WorkflowStatus, AlertNotification['severity']>> = {
   QUEUED: 'info',
   RUNNING: 'info',
   SUCCEEDED: 'info',
@@ -25,7 +27,7 @@ export function statusNotification(item: WorkflowItem, previous: string, now: Da
   const subject = `[${item.status}] ${what}`.slice(0, 100);
   return {
     type: `workflow.${item.status.toLowerCase()}`,
-    severity: SEVERITY[item.status] ?? 'info',
+    severity: SEVERITY[item.status],
     source: 'update-status',
     subject,
     message: `${what}: ${previous} -> ${item.status}${item.error ? `; error: ${item.error}` : ''}`,
