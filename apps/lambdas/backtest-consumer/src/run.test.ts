@@ -1,5 +1,6 @@
 import { tableFromEnv, WorkflowRepo } from '@tradai/domain';
-import { startDynalite, type Dynalite } from '@tradai/domain/testing';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { barrier, hookDocumentClient, startDynalite, type Dynalite } from '@tradai/domain/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consumeRequest, type ConsumerDeps } from './run.js';
 
@@ -15,10 +16,10 @@ beforeAll(async () => {
 });
 afterAll(() => db.stop());
 
-function fakeSfn(fail?: Error) {
+function fakeSfn(fail?: Error, repo = workflows) {
   const started = new Map<string, string>();
   const deps: ConsumerDeps = {
-    workflows,
+    workflows: repo,
     stateMachineArn: SM,
     startExecution: async ({ name, input }) => {
       if (fail) throw fail;
@@ -56,5 +57,53 @@ describe('consumeRequest', () => {
     const { deps, started } = fakeSfn();
     expect(await consumeRequest(deps, request, 'r-down')).toMatchObject({ duplicateRecord: true, alreadyStarted: false });
     expect(started.has('bt-r-down')).toBe(true);
+  });
+
+  it('stores the request on the QUEUED record at the injected time', async () => {
+    const { deps } = fakeSfn();
+    const at = new Date('2026-03-04T05:06:07.000Z');
+    await consumeRequest({ ...deps, now: () => at }, request, 'r-fields');
+    expect(await workflows.get('bt-r-fields')).toEqual({
+      workflow_id: 'bt-r-fields',
+      workflow_type: 'backtest',
+      status: 'QUEUED',
+      strategy: 'momo',
+      request_id: 'r-fields',
+      result_key: 'backtests/bt-r-fields/result.json',
+      request,
+      created_at: at.toISOString(),
+      updated_at: at.toISOString(),
+      execution_arn: 'arn:aws:states:us-east-1:000000000000:execution:tradai-backtest-test:bt-r-fields',
+    });
+  });
+
+  it('derives the execution ARN when StartExecution returns none', async () => {
+    const { deps } = fakeSfn();
+    const out = await consumeRequest({ ...deps, startExecution: async () => undefined }, request, 'r-noarn');
+    expect(out.executionArn).toBe('arn:aws:states:us-east-1:000000000000:execution:tradai-backtest-test:bt-r-noarn');
+    expect((await workflows.get('bt-r-noarn'))?.execution_arn).toBe(out.executionArn);
+  });
+
+  it('two deliveries at once, both deciding before either writes: one record, one execution', async () => {
+    // Both conditional puts are sent only once both writers have reached them.
+    const gate = barrier(2);
+    const doc = hookDocumentClient(db.doc, async (command, send) => {
+      if (command instanceof PutCommand) await gate.arrive();
+      return send();
+    });
+    const repo = new WorkflowRepo(tableFromEnv(doc, 'workflow_state', db.tableEnv()));
+    const { deps, started } = fakeSfn(undefined, repo);
+    const outs = await Promise.all([
+      consumeRequest(deps, request, 'r-race'),
+      consumeRequest(deps, { ...request, strategy: 'other' }, 'r-race'),
+    ]);
+    expect(outs.map((o) => o.duplicateRecord).sort()).toEqual([false, true]);
+    expect(outs.map((o) => o.alreadyStarted).sort()).toEqual([false, true]);
+    expect(started.size).toBe(1);
+    // The stored record is the winner's: the loser's put changed nothing.
+    const winner = outs.findIndex((o) => !o.duplicateRecord);
+    const strategy = winner === 0 ? 'momo' : 'other';
+    expect(await workflows.get('bt-r-race')).toMatchObject({ status: 'QUEUED', strategy });
+    expect(gate.arrived).toBe(2);
   });
 });

@@ -55,4 +55,20 @@ describe('computeMetrics', () => {
     const t = { ...trade(1), closedAt: '2025-12-31T00:00:00Z' };
     expect(() => computeMetrics({ strategy: 's', timeframe: '1d', startingBalance: 1, equityCurve: curve([1, 2]), trades: [trade(1), t] })).toThrow(/trades\.1\.closedAt/);
   });
+
+  it('needs each equity point strictly after the previous one: equal is refused, 1 ms later accepted', () => {
+    const at = (ms: number) => new Date(Date.UTC(2026, 0, 1) + ms).toISOString();
+    const points = (gap: number) => [{ timestamp: at(0), equity: 1 }, { timestamp: at(gap), equity: 2 }];
+    expect(() => computeMetrics({ strategy: 's', timeframe: '1d', startingBalance: 1, equityCurve: points(0), trades: [] })).toThrow(/equityCurve\.1\.timestamp/);
+    expect(() => computeMetrics({ strategy: 's', timeframe: '1d', startingBalance: 1, equityCurve: points(-1), trades: [] })).toThrow(/equityCurve\.1\.timestamp/);
+    expect(computeMetrics({ strategy: 's', timeframe: '1d', startingBalance: 1, equityCurve: points(1), trades: [] }).final_equity).toBe(2);
+  });
+
+  it('lets a trade close at the moment it opened but not 1 ms before', () => {
+    const t = (closeOffsetMs: number) => ({ pair: 'BTC/USDT', openedAt: '2026-01-01T12:00:00.000Z', closedAt: new Date(Date.UTC(2026, 0, 1, 12) + closeOffsetMs).toISOString(), profitAbs: 1, profitRatio: 0.01 });
+    const run = (closeOffsetMs: number) => computeMetrics({ strategy: 's', timeframe: '1d', startingBalance: 1, equityCurve: curve([1, 2]), trades: [t(closeOffsetMs)] });
+    expect(run(0).trade_count).toBe(1);
+    expect(run(1).trade_count).toBe(1);
+    expect(() => run(-1)).toThrow(new ValidationError('invalid result file: trades.0.closedAt: must not be before openedAt', 'trades.0.closedAt'));
+  });
 });

@@ -2,7 +2,7 @@ import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { ConfigVersionRepo, NotFoundError, readS3Text, tableFromEnv, ValidationError } from '@tradai/domain';
 import { startDynalite, startFauxqs, type Dynalite, type Fauxqs } from '@tradai/domain/testing';
-import { setLambdaEnv } from '@tradai/lambda-core/testing';
+import { captureLogs, setLambdaEnv } from '@tradai/lambda-core/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -38,6 +38,10 @@ beforeAll(async () => {
   await configs.append({ ...base, config_key: 'momo/v1.json' });
   await configs.append({ ...base, config_key: 'momo/missing.json' });
   await configs.append({ ...base, config_key: 'momo/broken.json' });
+  // A strategy whose image is pinned by tag only, and one whose config file names another strategy.
+  await fx.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'tagged/v1.json', Body: JSON.stringify({ ...config, strategy: 'tagged' }) }));
+  await configs.append({ ...base, strategy: 'tagged', image: `${REPO}:v7`, config_key: 'tagged/v1.json' });
+  await configs.append({ ...base, strategy: 'mixed', config_key: 'momo/v1.json' });
 });
 afterAll(async () => {
   await Promise.all([db.stop(), fx.stop()]);
@@ -73,6 +77,30 @@ describe('validateStrategy', () => {
     await expect(validateStrategy(deps, { workflowId: 'bt-1', strategy: 'momo', parameters: {} })).rejects.toThrow(/parameters\.x\.type/);
   });
 
+  it('refuses a config file that names another strategy', async () => {
+    await expect(validateStrategy(deps, { workflowId: 'bt-1', strategy: 'mixed', parameters: {} })).rejects.toThrow(
+      new ValidationError(`invalid strategy config s3://${BUCKET}/momo/v1.json: strategy: is "momo", expected "mixed"`, 'strategy'),
+    );
+  });
+
+  it('names a config file missing as NotFound (HeadObject style) and surfaces other S3 errors', async () => {
+    const notFound = { ...deps, readConfig: () => Promise.reject(Object.assign(new Error('Not Found'), { name: 'NotFound' })) };
+    await expect(validateStrategy(notFound, { workflowId: 'bt-1', strategy: 'momo', configVersion: 1, parameters: {} })).rejects.toThrow(
+      new NotFoundError(`config file s3://${BUCKET}/momo/v1.json of momo v1 does not exist`),
+    );
+    const denied = { ...deps, readConfig: () => Promise.reject(Object.assign(new Error('Access Denied'), { name: 'AccessDenied' })) };
+    await expect(validateStrategy(denied, { workflowId: 'bt-1', strategy: 'momo', configVersion: 1, parameters: {} })).rejects.toThrow('Access Denied');
+  });
+
+  it('holds the declared parameter range exactly: min and max accepted, one step outside refused', async () => {
+    const run = (stopLoss: number) => validateStrategy(deps, { workflowId: 'bt-1', strategy: 'momo', configVersion: 1, parameters: { stopLoss } });
+    expect((await run(0)).parameters.stopLoss).toBe(0);
+    expect((await run(0.5)).parameters.stopLoss).toBe(0.5);
+    expect((await run(0.49)).parameters.stopLoss).toBe(0.49);
+    await expect(run(0.51)).rejects.toThrow(/parameters\.stopLoss: must be <= 0\.5, got 0\.51/);
+    await expect(run(-0.01)).rejects.toThrow(/parameters\.stopLoss: must be >= 0, got -0\.01/);
+  });
+
   it('refuses bad parameters naming them', async () => {
     await expect(validateStrategy(deps, { workflowId: 'bt-1', strategy: 'momo', configVersion: 1, parameters: { stopLoss: 2 } })).rejects.toThrow(
       new ValidationError('invalid parameters: parameters.stopLoss: must be <= 0.5, got 2', 'parameters.stopLoss'),
@@ -83,6 +111,10 @@ describe('validateStrategy', () => {
     ecr.on(DescribeImagesCommand).rejects(Object.assign(new Error('not there'), { name: 'ImageNotFoundException' }));
     await expect(validateStrategy(deps, { workflowId: 'bt-1', strategy: 'momo', configVersion: 1, parameters: {} })).rejects.toThrow(
       `image ${REPO}@${DIGEST} of momo v1 is not in ECR (ImageNotFoundException)`,
+    );
+    ecr.on(DescribeImagesCommand).rejects(Object.assign(new Error('no repo'), { name: 'RepositoryNotFoundException' }));
+    await expect(validateStrategy(deps, { workflowId: 'bt-1', strategy: 'momo', configVersion: 1, parameters: {} })).rejects.toThrow(
+      new NotFoundError(`image ${REPO}@${DIGEST} of momo v1 is not in ECR (RepositoryNotFoundException)`),
     );
     ecr.on(DescribeImagesCommand).rejects(Object.assign(new Error('throttled'), { name: 'ThrottlingException' }));
     await expect(validateStrategy(deps, { workflowId: 'bt-1', strategy: 'momo', configVersion: 1, parameters: {} })).rejects.toThrow('throttled');
@@ -96,11 +128,23 @@ describe('handler', () => {
       CONFIGS_BUCKET: BUCKET,
       AWS_ENDPOINT_URL_DYNAMODB: db.endpoint,
       AWS_ENDPOINT_URL_S3: fx.endpoint,
+      POWERTOOLS_LOG_LEVEL: 'INFO',
     });
     try {
       const { handler } = await import('./handler.js');
       await expect(handler({ workflowId: 'bt-1', strategy: 'Bad Name' })).rejects.toThrow(/^invalid validate-strategy input: strategy: /);
-      expect(await handler({ workflowId: 'bt-1', strategy: 'momo', configVersion: 1 })).toMatchObject({ configVersion: 1, image: `${REPO}@${DIGEST}` });
+      let out: unknown;
+      const logs = await captureLogs(async () => {
+        out = await handler({ workflowId: 'bt-1', strategy: 'momo', configVersion: 1 });
+      });
+      expect(out).toMatchObject({ configVersion: 1, image: `${REPO}@${DIGEST}` });
+      expect(ecr).toHaveReceivedCommandWith(DescribeImagesCommand, { repositoryName: 'tradai/strategy-momo', imageIds: [{ imageDigest: DIGEST }] });
+      expect(logs).toEqual([
+        expect.objectContaining({ level: 'INFO', service: 'validate-strategy', message: 'strategy valid', workflowId: 'bt-1', strategy: 'momo', configVersion: 1 }),
+      ]);
+      // An image pinned by tag only is looked up by that tag.
+      await captureLogs(() => handler({ workflowId: 'bt-2', strategy: 'tagged' }));
+      expect(ecr).toHaveReceivedCommandWith(DescribeImagesCommand, { repositoryName: 'tradai/strategy-momo', imageIds: [{ imageTag: 'v7' }] });
     } finally {
       restore();
     }

@@ -19,5 +19,39 @@ describe('parseImageRef', () => {
     expect(() => parseImageRef('docker.io/library/node:22')).toThrow(new ValidationError('invalid config version: image: "docker.io/library/node:22" is not an ECR image reference', 'image'));
     expect(() => parseImageRef('123456789012.dkr.ecr.eu-west-1.amazonaws.com/tradai/x')).toThrow(/has neither tag nor digest/);
   });
-});
 
+  it('takes China regions and nested repositories', () => {
+    expect(parseImageRef(`123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/a/b/c@${DIGEST}`)).toEqual({
+      registry: '123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn',
+      repository: 'a/b/c',
+      tag: undefined,
+      digest: DIGEST,
+    });
+  });
+
+  it('holds the exact limits: a 12-digit account, tags of 1 to 128 characters, 64-hex digests', () => {
+    const reg = (account: string) => `${account}.dkr.ecr.eu-west-1.amazonaws.com`;
+    const ok = (image: string) => expect(() => parseImageRef(image), image).not.toThrow();
+    const bad = (image: string) => expect(() => parseImageRef(image), image).toThrow(ValidationError);
+    ok(`${reg('1'.repeat(12))}/x:t`);
+    bad(`${reg('1'.repeat(11))}/x:t`);
+    bad(`${reg('1'.repeat(13))}/x:t`);
+    ok(`${reg('1'.repeat(12))}/x:${'t'.repeat(128)}`);
+    expect(parseImageRef(`${reg('1'.repeat(12))}/x:${'t'.repeat(127)}`).tag).toHaveLength(127);
+    bad(`${reg('1'.repeat(12))}/x:${'t'.repeat(129)}`);
+    ok(`${reg('1'.repeat(12))}/x:a`);
+    bad(`${reg('1'.repeat(12))}/x:`);
+    bad(`${reg('1'.repeat(12))}/x:-t`);
+    bad(`${reg('1'.repeat(12))}/x:.t`);
+    ok(`${reg('1'.repeat(12))}/x:_t.v-1`);
+    bad(`${reg('1'.repeat(12))}/x@sha256:${'a'.repeat(63)}`);
+    bad(`${reg('1'.repeat(12))}/x@sha256:${'a'.repeat(65)}`);
+    bad(`${reg('1'.repeat(12))}/x@sha256:${'A'.repeat(64)}`);
+    bad(`${reg('1'.repeat(12))}/X:t`);
+    bad(`${reg('1'.repeat(12))}/-x:t`);
+    bad(` ${reg('1'.repeat(12))}/x:t`);
+    bad(`${reg('1'.repeat(12))}/x:t `);
+    bad(`${reg('1'.repeat(12))}.example.com/x:t`);
+    bad(`${'1'.repeat(12)}.dkr.ecr.EU-west-1.amazonaws.com/x:t`);
+  });
+});
