@@ -89,14 +89,28 @@ describe('loadM2mCredentials', () => {
       [JSON.stringify({ ...creds(), token_url: 'not a url' }), /is invalid: token_url:/],
       ['{"client_id": "m2m-client", "client_secret": "s3cr3t+/="', /is not JSON/],
       [undefined, /has no SecretString/],
+      ['"a string"', /is invalid: \(root\): /],
+      [JSON.stringify({ ...creds(), client_id: '', token_url: 'ftp://auth.example.com/oauth2/token' }), /is invalid: client_id: [^;]+; token_url: /],
+      // Only http and https, matched whole: not a scheme that merely contains or extends them.
+      [JSON.stringify({ ...creds(), token_url: 'shttp://auth.example.com/oauth2/token' }), /is invalid: token_url:/],
+      [JSON.stringify({ ...creds(), token_url: 'httpsx://auth.example.com/oauth2/token' }), /is invalid: token_url:/],
     ];
     for (const [secret, message] of cases) {
       sm.on(GetSecretValueCommand).resolves({ SecretString: secret });
       const err = (await loadM2mCredentials(client, arn).catch((e: unknown) => e)) as M2mAuthError;
       expect(err).toBeInstanceOf(M2mAuthError);
+      expect(err.name).toBe('M2mAuthError'); // what the Lambda error report shows
       expect(err.message).toMatch(message);
       expect(err.message).not.toContain('s3cr3t');
       expect(err.retryable).toBe(false);
+    }
+  });
+
+  it('accepts an http or https token URL', async () => {
+    const client = new SecretsManagerClient({ region: 'eu-central-1' });
+    for (const url of ['http://127.0.0.1:9/oauth2/token', 'https://tradai.auth.eu-central-1.amazoncognito.com/oauth2/token']) {
+      sm.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify(creds({ token_url: url })) });
+      expect((await loadM2mCredentials(client, arn)).token_url).toBe(url);
     }
   });
 
@@ -127,22 +141,73 @@ describe('m2mTokenSource', () => {
     expect(basicAuth('a b', 'c:d')).toBe(`Basic ${Buffer.from('a+b:c%3Ad').toString('base64')}`);
   });
 
-  it('caches the token until 60 s before expires_in, and reads the credentials once', async () => {
+  it('asks for several scopes space-separated', async () => {
+    const tokens = m2mTokenSource({ credentials: async () => creds(), scopes: ['tradai-api/data.write', 'tradai-api/backtests.write'], now });
+    expect(await tokens.token()).toBe('tok-1');
+    expect(tokenCalls.map((c) => c.form.scope)).toEqual(['tradai-api/data.write tradai-api/backtests.write']);
+  });
+
+  it('caches the token until exactly 60 s before expires_in, and reads the credentials once', async () => {
     let loads = 0;
     const tokens = m2mTokenSource({ credentials: async () => (loads++, creds()), scopes: ['tradai-api/data.write'], now });
+    const issuedAt = clock;
     expect(await tokens.token()).toBe('tok-1');
-    clock += 3600_000 - EXPIRY_MARGIN_MS - 1;
+    expect(EXPIRY_MARGIN_MS).toBe(60_000);
+    clock = issuedAt + 3_540_000 - 1; // 1 ms before expires_in (3600 s) minus the margin
     expect(await tokens.token()).toBe('tok-1');
-    clock += 1;
+    clock = issuedAt + 3_540_000; // at it: renewed
     expect(await tokens.token()).toBe('tok-2');
-    expect(tokenCalls).toHaveLength(2);
+    clock = issuedAt + 3_540_000 + 3_540_000 - 1; // tok-2 was asked for at issuedAt + 3540 s
+    expect(await tokens.token()).toBe('tok-2');
+    clock += 2; // one step past tok-2's renewal point
+    expect(await tokens.token()).toBe('tok-3');
+    expect(tokenCalls).toHaveLength(3);
     expect(loads).toBe(1);
   });
 
-  it('shares one request between concurrent callers; invalidate() forces a new token', async () => {
+  it("counts a token's lifetime from when it was asked for, not from when the answer came", async () => {
+    const slowFetch: typeof fetch = async (input, init) => {
+      const res = await fetch(input, init);
+      clock += 5_000; // the token endpoint took 5 s to answer
+      return res;
+    };
+    const tokens = m2mTokenSource({ credentials: async () => creds(), scopes: ['tradai-api/data.write'], now, fetch: slowFetch });
+    const askedAt = clock;
+    expect(await tokens.token()).toBe('tok-1');
+    clock = askedAt + 3_540_000 - 1;
+    expect(await tokens.token()).toBe('tok-1');
+    clock = askedAt + 3_540_000;
+    expect(await tokens.token()).toBe('tok-2');
+  });
+
+  it('a token that lives no longer than the margin is used once, never cached', async () => {
+    tokenReplies = [
+      { status: 200, body: '{"access_token":"short-1","expires_in":60}' },
+      { status: 200, body: '{"access_token":"short-2","expires_in":61}' },
+    ];
+    const tokens = m2mTokenSource({ credentials: async () => creds(), scopes: ['tradai-api/data.write'], now });
+    expect(await tokens.token()).toBe('short-1');
+    expect(await tokens.token()).toBe('short-2'); // 60 s - 60 s margin: stale at once
+    clock += 999;
+    expect(await tokens.token()).toBe('short-2'); // 61 s: cached for 1 s
+    clock += 1;
+    expect(await tokens.token()).toBe('tok-1');
+  });
+
+  it('shares one request between concurrent callers, also when renewing an expired token', async () => {
     const tokens = m2mTokenSource({ credentials: async () => creds(), scopes: ['tradai-api/data.write'], now });
     expect(await Promise.all([tokens.token(), tokens.token(), tokens.token()])).toEqual(['tok-1', 'tok-1', 'tok-1']);
-    tokens.invalidate();
+    clock += 3_540_000;
+    expect(await Promise.all([tokens.token(), tokens.token()])).toEqual(['tok-2', 'tok-2']);
+    expect(tokenCalls).toHaveLength(2);
+  });
+
+  it('invalidate(token) forgets that token only while it is the cached one', async () => {
+    const tokens = m2mTokenSource({ credentials: async () => creds(), scopes: ['tradai-api/data.write'], now });
+    expect(await tokens.token()).toBe('tok-1');
+    tokens.invalidate('some-older-token');
+    expect(await tokens.token()).toBe('tok-1');
+    tokens.invalidate('tok-1');
     expect(await tokens.token()).toBe('tok-2');
     expect(tokenCalls).toHaveLength(2);
   });
@@ -156,19 +221,61 @@ describe('m2mTokenSource', () => {
     expect(tokenCalls).toEqual([]);
   });
 
+  it('names every scope it may not request, and says when the secret allows none', async () => {
+    const two = m2mTokenSource({ credentials: async () => creds({ scope: 'tradai-api/backtests.write  tradai-api/strategies.read' }), scopes: ['tradai-api/data.write', 'tradai-api/data.read', 'tradai-api/backtests.write'], now });
+    await expect(two.token()).rejects.toThrow('the M2M client may not request tradai-api/data.write, tradai-api/data.read (its secret allows: tradai-api/backtests.write, tradai-api/strategies.read)');
+    const none = m2mTokenSource({ credentials: async () => creds({ scope: '' }), scopes: ['tradai-api/data.write'], now });
+    await expect(none.token()).rejects.toThrow('the M2M client may not request tradai-api/data.write (its secret allows: none)');
+    expect(tokenCalls).toEqual([]);
+  });
+
+  it('reports a token endpoint that does not answer in time, or refuses the connection, as worth retrying', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const silentUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/oauth2/token`;
+    try {
+      const slow = m2mTokenSource({ credentials: async () => creds({ token_url: silentUrl }), scopes: ['tradai-api/data.write'], now, timeoutMs: 100 });
+      await expect(slow.token()).rejects.toMatchObject({ name: 'M2mAuthError', retryable: true, message: `token endpoint ${silentUrl}: no answer within 100 ms` });
+    } finally {
+      silent.closeAllConnections();
+      await new Promise<void>((r) => silent.close(() => r()));
+    }
+    // The same port, now closed: nothing listens there.
+    const refused = m2mTokenSource({ credentials: async () => creds({ token_url: silentUrl }), scopes: ['tradai-api/data.write'], now });
+    await expect(refused.token()).rejects.toMatchObject({ retryable: true, message: `token endpoint ${silentUrl}: ECONNREFUSED` });
+  });
+
   it('says which token-endpoint failures are worth retrying', async () => {
     const tokens = m2mTokenSource({ credentials: async () => creds(), scopes: ['tradai-api/data.write'], now });
     tokenReplies = [
       { status: 400, body: '{"error":"invalid_client"}' },
       { status: 503, body: 'busy' },
       { status: 200, body: '{"access_token":"","expires_in":3600}' },
+      { status: 200, body: '{"access_token":"t","expires_in":0}' },
       { status: 200, body: '<html>' },
     ];
     await expect(tokens.token()).rejects.toMatchObject({ retryable: false, message: expect.stringMatching(/\/oauth2\/token answered HTTP 400: \{"error":"invalid_client"\}$/) });
     await expect(tokens.token()).rejects.toMatchObject({ retryable: true, message: expect.stringMatching(/answered HTTP 503: busy/) });
     await expect(tokens.token()).rejects.toMatchObject({ retryable: true, message: expect.stringMatching(/invalid token response: access_token:/) });
-    await expect(tokens.token()).rejects.toMatchObject({ retryable: true, message: expect.stringMatching(/not JSON/) });
+    await expect(tokens.token()).rejects.toMatchObject({ retryable: true, message: expect.stringMatching(/invalid token response: expires_in:/) });
+    await expect(tokens.token()).rejects.toMatchObject({ retryable: true, message: `token endpoint ${base}/oauth2/token answered HTTP 200 with a body that is not JSON` });
     expect(await tokens.token()).toBe('tok-1');
+  });
+
+  it('retries 429 and 5xx, not the 4xx below or between them (status boundaries)', async () => {
+    const tokens = m2mTokenSource({ credentials: async () => creds(), scopes: ['tradai-api/data.write'], now });
+    const cases: [number, boolean][] = [[428, false], [429, true], [430, false], [499, false], [500, true], [501, true]];
+    tokenReplies = cases.map(([status]) => ({ status, body: `{"error":"e${status}"}` }));
+    for (const [status, retryable] of cases) {
+      await expect(tokens.token(), `HTTP ${status}`).rejects.toMatchObject({ retryable, message: expect.stringContaining(`answered HTTP ${status}: {"error":"e${status}"}`) });
+    }
+  });
+
+  it('quotes at most the first 200 characters of an error body', async () => {
+    const tokens = m2mTokenSource({ credentials: async () => creds(), scopes: ['tradai-api/data.write'], now });
+    tokenReplies = [{ status: 400, body: 'x'.repeat(200) + 'TAIL' }];
+    const err = (await tokens.token().catch((e: unknown) => e)) as M2mAuthError;
+    expect(err.message).toBe(`token endpoint ${base}/oauth2/token answered HTTP 400: ${'x'.repeat(200)}`);
   });
 
   it('loads the credentials again on the next call when loading failed', async () => {
@@ -211,6 +318,32 @@ describe('authorizedFetch with triggerSync', () => {
     expect(await triggerSync(url, request, policy, f, noWait)).toMatchObject({ httpStatus: 200, attempts: 1 });
     expect(syncAuth).toEqual(['Bearer tok-1', 'Bearer tok-1', 'Bearer tok-2']);
     expect(tokenCalls).toHaveLength(2);
+  });
+
+  it('race: a 401 for a token another caller already replaced does not drop the new token', async () => {
+    const { tokens } = setup();
+    expect(await tokens.token()).toBe('tok-1');
+    // The service: both callers send tok-1; the first is refused at once, the second only after
+    // the first has come back with the new token, so the second 401 is stale when it arrives.
+    const seen: (string | null)[] = [];
+    let tok1Refusals = 0;
+    let newTokenUsed!: () => void;
+    const replaced = new Promise<void>((r) => (newTokenUsed = r));
+    const service: typeof fetch = async (_input, init) => {
+      const auth = new Headers(init?.headers).get('authorization');
+      seen.push(auth);
+      if (auth === 'Bearer tok-1') {
+        if (++tok1Refusals === 2) await replaced;
+        return new Response('{"detail":"revoked"}', { status: 401 });
+      }
+      newTokenUsed();
+      return new Response('{}', { status: 200 });
+    };
+    const f = authorizedFetch(service, tokens);
+    const [a, b] = await Promise.all([f('http://svc/a'), f('http://svc/b')]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(seen).toEqual(['Bearer tok-1', 'Bearer tok-1', 'Bearer tok-2', 'Bearer tok-2']);
+    expect(tokenCalls).toHaveLength(2); // tok-1 and one renewal, not a third token
   });
 
   it('a second 401 is final: reported, not retried again', async () => {

@@ -65,8 +65,12 @@ export async function loadM2mCredentials(sm: SecretsManagerClient, secretArn: st
 export interface TokenSource {
   /** A valid access token (cached until shortly before it expires). */
   token(): Promise<string>;
-  /** Forget the cached token: the next token() asks Cognito again (after a 401). */
-  invalidate(): void;
+  /**
+   * A call with `rejected` got a 401: forget it, so the next token() asks Cognito again. Only if it
+   * is still the cached token: a caller whose 401 arrives after another caller already replaced the
+   * token must not drop the new one (Cognito bills every M2M token request).
+   */
+  invalidate(rejected: string): void;
 }
 
 export interface TokenSourceOptions {
@@ -150,8 +154,8 @@ export function m2mTokenSource(opts: TokenSourceOptions): TokenSource {
       pending ??= request().finally(() => (pending = undefined));
       return pending;
     },
-    invalidate() {
-      cached = undefined;
+    invalidate(rejected) {
+      if (cached?.token === rejected) cached = undefined;
     },
   };
 }
@@ -163,15 +167,16 @@ export function m2mTokenSource(opts: TokenSourceOptions): TokenSource {
  */
 export function authorizedFetch(fetchImpl: typeof fetch, tokens: TokenSource): typeof fetch {
   const send = async (input: Parameters<typeof fetch>[0], init: RequestInit | undefined) => {
+    const token = await tokens.token();
     const headers = new Headers(init?.headers);
-    headers.set('authorization', `Bearer ${await tokens.token()}`);
-    return fetchImpl(input, { ...init, headers });
+    headers.set('authorization', `Bearer ${token}`);
+    return { token, res: await fetchImpl(input, { ...init, headers }) };
   };
   return async (input, init) => {
     const first = await send(input, init);
-    if (first.status !== 401) return first;
-    await first.body?.cancel();
-    tokens.invalidate();
-    return send(input, init);
+    if (first.res.status !== 401) return first.res;
+    await first.res.body?.cancel();
+    tokens.invalidate(first.token);
+    return (await send(input, init)).res;
   };
 }
