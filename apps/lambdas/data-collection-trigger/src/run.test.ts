@@ -1,12 +1,30 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { captureLogs } from '@tradai/lambda-core/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.hoisted(() => {
-  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  // run.ts creates its logger at import: INFO, so the tests can read what operators read.
+  process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
 });
-const { run } = await import('./run.js');
+const { run: runQuiet } = await import('./run.js');
 type Deps = import('./run.js').Deps;
+
+/** run() with its log lines captured (kept off the test output); they are returned on success. */
+let lastLogs: Record<string, unknown>[] = [];
+async function run(event: unknown, d: Deps) {
+  let result: Awaited<ReturnType<typeof runQuiet>> | undefined;
+  let error: unknown;
+  lastLogs = await captureLogs(async () => {
+    try {
+      result = await runQuiet(event, d);
+    } catch (err) {
+      error = err;
+    }
+  });
+  if (error) throw error;
+  return result!;
+}
 
 let server: Server;
 let base: string;
@@ -40,10 +58,22 @@ const deps = (): Deps => ({
 });
 
 describe('data-collection-trigger handler', () => {
-  it('syncs the configured symbols and timeframes on a scheduled event', async () => {
+  it('syncs the configured symbols and timeframes on a scheduled event, and logs what it asked for', async () => {
     const r = await run({ source: 'aws.events', 'detail-type': 'Scheduled Event', time: '2026-03-01T12:00:00Z' }, deps());
-    expect(r.httpStatus).toBe(200);
+    expect(r).toEqual({ httpStatus: 200, attempts: 1, body: {}, symbols: ['BTC/USDT', 'ETH/USDT'], timeframes: ['1h', '4h', '1d'] });
     expect(received).toEqual([{ symbols: ['BTC/USDT', 'ETH/USDT'], timeframes: ['1h', '4h', '1d'] }]);
+    expect(lastLogs).toEqual([
+      expect.objectContaining({
+        level: 'INFO',
+        message: 'data sync requested',
+        service: 'data-collection-trigger',
+        url: `${base}/api/v1/data/sync`,
+        symbols: ['BTC/USDT', 'ETH/USDT'],
+        timeframes: ['1h', '4h', '1d'],
+        attempts: 1,
+        httpStatus: 200,
+      }),
+    ]);
   });
 
   it('is stateless: a duplicate delivery sends the identical request and writes nothing of its own', async () => {
@@ -55,14 +85,19 @@ describe('data-collection-trigger handler', () => {
     expect(received[1]).toEqual(received[0]);
   });
 
-  it('lets a manual invocation narrow the lists', async () => {
+  it('lets a manual invocation narrow the lists, down to exactly one entry each', async () => {
     await run({ symbols: ['SOL/USDT'] }, deps());
-    expect(received).toEqual([{ symbols: ['SOL/USDT'], timeframes: ['1h', '4h', '1d'] }]);
+    await run({ timeframes: ['1d'] }, deps());
+    expect(received).toEqual([
+      { symbols: ['SOL/USDT'], timeframes: ['1h', '4h', '1d'] },
+      { symbols: ['BTC/USDT', 'ETH/USDT'], timeframes: ['1d'] },
+    ]);
   });
 
   it('rejects a malformed event naming the field and sends nothing', async () => {
     await expect(run({ symbols: 'BTC/USDT' }, deps())).rejects.toThrow(/invalid data-collection-trigger event: symbols:/);
-    await expect(run({ timeframes: [] }, deps())).rejects.toThrow(/timeframes:/);
+    await expect(run({ timeframes: [] }, deps())).rejects.toThrow(/invalid data-collection-trigger event: timeframes:/);
+    await expect(run({ symbols: [] }, deps())).rejects.toThrow(/invalid data-collection-trigger event: symbols:/);
     await expect(run({ timeframes: ['2h'] }, deps())).rejects.toThrow(/invalid data-collection-trigger event: timeframes.0:/);
     expect(received).toEqual([]);
   });
