@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import type { InfraDriftItem } from '@tradai/domain';
+
 /**
  * Expected-vs-actual comparison. "Expected" is what the platform recorded when it deployed:
  * the infra manifest (Lambda image digests, ECS desired counts) and each strategy's latest
@@ -112,4 +115,37 @@ export function driftAlert(findings: readonly DriftFinding[], environment: strin
     subject: `[tradai-${environment}] infra drift: ${findings.length} finding(s)`,
     message: findings.map((f) => `${f.resourceId} [${f.kind}]: ${f.detail}`).join('\n'),
   };
+}
+
+/** The longest dedupKey the alert contract (AlertNotification) accepts. */
+export const MAX_DEDUP_KEY_LENGTH = 256;
+
+/**
+ * The alert's dedupKey: the UTC day and the sorted set of `resource/kind`, so the dispatcher folds
+ * the same drift reported by every run of a day into one notification, while a new finding or a new
+ * day alerts again. A list longer than the contract allows is hashed, not cut: cutting would make
+ * two different sets of findings share a key and the newer one would be suppressed.
+ */
+export function driftDedupKey(findings: readonly DriftFinding[], detectedAt: string): string {
+  const prefix = `infra-drift:${detectedAt.slice(0, 10)}:`;
+  const list = [...new Set(findings.map((f) => `${f.resourceId}/${f.kind}`))].sort().join(',');
+  const key = prefix + list;
+  return key.length <= MAX_DEDUP_KEY_LENGTH ? key : `${prefix}sha256:${createHash('sha256').update(list).digest('hex')}`;
+}
+
+/**
+ * The infra_drift_state records of one run: one per resource, since its key is resource + run time.
+ * Several findings on one resource (a service both scaled and short of tasks) share the record, kinds
+ * joined by ',' and expected / actual by '; ' in the same order, instead of overwriting each other.
+ */
+export function driftRecords(findings: readonly DriftFinding[], detectedAt: string): InfraDriftItem[] {
+  const byResource = new Map<string, DriftFinding[]>();
+  for (const f of findings) byResource.set(f.resourceId, [...(byResource.get(f.resourceId) ?? []), f]);
+  return [...byResource].map(([resourceId, fs]) => ({
+    resource_id: resourceId,
+    detected_at: detectedAt,
+    kind: fs.map((f) => f.kind).join(','),
+    expected: fs.map((f) => f.expected).join('; '),
+    actual: fs.map((f) => f.actual).join('; '),
+  }));
 }

@@ -5,7 +5,7 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import { PLATFORM_MANIFEST_KEY, type PlatformManifest } from '@tradai/contracts';
 import { ScheduledEvent, isAwsError, parseEvent, publishAlert, type ConfigVersionItem, type DeploymentItem, type InfraDriftItem, type Table } from '@tradai/domain';
 import { createLogger } from '@tradai/lambda-core';
-import { compareLambdas, compareServices, compareStrategies, digestOf, driftAlert, repositoryOf, type DriftFinding, type EcsServiceState, type StrategyDeploymentCheck } from './drift.js';
+import { compareLambdas, compareServices, compareStrategies, digestOf, driftAlert, driftDedupKey, driftRecords, repositoryOf, type DriftFinding, type EcsServiceState, type StrategyDeploymentCheck } from './drift.js';
 
 const logger = createLogger('infra-drift-detector');
 
@@ -42,11 +42,13 @@ async function actualLambdas(deps: Deps, names: readonly string[]) {
   return out;
 }
 
+/** DescribeServices takes at most 10 services per call. */
+export const DESCRIBE_SERVICES_MAX = 10;
+
 async function actualServices(deps: Deps, names: readonly string[]) {
   const out = new Map<string, EcsServiceState | undefined>();
-  // DescribeServices takes at most 10 services per call.
-  for (let i = 0; i < names.length; i += 10) {
-    const res = await deps.ecs.send(new DescribeServicesCommand({ cluster: deps.clusterArn, services: names.slice(i, i + 10) }));
+  for (let i = 0; i < names.length; i += DESCRIBE_SERVICES_MAX) {
+    const res = await deps.ecs.send(new DescribeServicesCommand({ cluster: deps.clusterArn, services: names.slice(i, i + DESCRIBE_SERVICES_MAX) }));
     for (const s of res.services ?? []) {
       if (s.serviceName) out.set(s.serviceName, { desiredCount: s.desiredCount ?? 0, runningCount: s.runningCount ?? 0, status: s.status });
     }
@@ -90,7 +92,7 @@ async function strategyChecks(deps: Deps): Promise<StrategyDeploymentCheck[]> {
 
 /**
  * Compares the platform manifest and each strategy's current deployment with what Lambda, ECS
- * and ECR report, appends one infra_drift_state record per finding and alerts when there are any.
+ * and ECR report, appends one infra_drift_state record per drifted resource and alerts when there are any.
  */
 export async function run(event: unknown, deps: Deps): Promise<DriftReport> {
   parseEvent(ScheduledEvent, event, 'infra-drift-detector event');
@@ -107,7 +109,7 @@ export async function run(event: unknown, deps: Deps): Promise<DriftReport> {
   findings.push(...compareStrategies(checks));
 
   const detectedAt = deps.now().toISOString();
-  for (const f of findings) await deps.findings.put({ resource_id: f.resourceId, detected_at: detectedAt, kind: f.kind, expected: f.expected, actual: f.actual });
+  for (const record of driftRecords(findings, detectedAt)) await deps.findings.put(record);
   const alert = driftAlert(findings, deps.environment);
   if (alert) {
     await publishAlert(deps.sns, deps.alertsTopicArn, {
@@ -117,7 +119,7 @@ export async function run(event: unknown, deps: Deps): Promise<DriftReport> {
       subject: alert.subject,
       message: alert.message,
       occurredAt: detectedAt,
-      dedupKey: `infra-drift:${detectedAt.slice(0, 10)}:${findings.map((f) => `${f.resourceId}/${f.kind}`).sort().join(',')}`.slice(0, 256),
+      dedupKey: driftDedupKey(findings, detectedAt),
       details: { findings: findings.length },
     });
   }
