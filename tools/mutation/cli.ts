@@ -52,6 +52,11 @@ async function main(): Promise<number> {
         }
       }
       await new Stryker(strykerOptions(project, { ...DEFAULT_BUDGET, concurrency }, threshold)).runMutationTest();
+    } catch (err) {
+      // One project's failed run (a red dry run, say) does not stop the others in the list.
+      failed++;
+      lines.push(`${project.name}: the run failed: ${err instanceof Error ? err.message : String(err)}`);
+      continue;
     } finally {
       release();
     }
