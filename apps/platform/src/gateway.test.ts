@@ -4,7 +4,7 @@ import { CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { startFauxqs, type Fauxqs } from '@tradai/domain/testing';
 import { createTokenVerifier, startLocalIdp, type LocalIdp } from '@tradai/service-runtime';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildGateway, gatewayPath } from './gateway.js';
 
 let fx: Fauxqs;
@@ -50,6 +50,11 @@ describe('gatewayPath', () => {
 });
 
 describe('local gateway', () => {
+  // What the upstream saw is per test: each test asserts everything that reached it.
+  beforeEach(() => {
+    seen.length = 0;
+  });
+
   it('sends POST /api/v1/backtests to the queue as the raw body, after the JWT check', async () => {
     const raw = '{"requestId":"gw-1",  "strategy":"ma-crossover"}';
     const res = await gateway.inject({ method: 'POST', url: '/api/v1/backtests', headers: { authorization: `Bearer ${idp.m2mToken(['backtests.write'])}`, 'content-type': 'application/json' }, payload: raw });
@@ -68,7 +73,8 @@ describe('local gateway', () => {
     // A viewer's token carries openid: the gateway lets it through, the service checks the group.
     const user = await gateway.inject({ method: 'GET', url: '/api/v1/strategies?limit=5', headers: { authorization: `Bearer ${idp.userToken(['viewer'])}` } });
     expect(user.statusCode).toBe(200);
-    expect(seen.at(-1)).toMatchObject({ method: 'GET', url: '/api/v1/strategies?limit=5' });
+    // Only the user's request reached the service: the refused ones stopped at the gateway.
+    expect(seen).toEqual([expect.objectContaining({ method: 'GET', url: '/api/v1/strategies?limit=5' })]);
   });
 
   it('proxies to the owning service with the body bytes and the token untouched', async () => {
@@ -76,7 +82,7 @@ describe('local gateway', () => {
     const raw = '{ "parameters": {"fast": 8} }';
     const res = await gateway.inject({ method: 'PUT', url: '/api/v1/strategies/ma-crossover/config', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, payload: raw });
     expect(res.statusCode).toBe(200);
-    expect(seen.at(-1)).toEqual({ method: 'PUT', url: '/api/v1/strategies/ma-crossover/config', body: raw, auth: `Bearer ${token}` });
+    expect(seen).toEqual([{ method: 'PUT', url: '/api/v1/strategies/ma-crossover/config', body: raw, auth: `Bearer ${token}` }]);
     expect((await gateway.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
   });
 

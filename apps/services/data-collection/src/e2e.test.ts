@@ -5,7 +5,7 @@ import { startFakeExchange, type FakeExchange } from '@tradai/testing-tools';
 import { startLocalIdp, type LocalIdp, type RunningService } from '@tradai/service-runtime';
 import { EnvError } from '@tradai/domain';
 import { startFauxqs } from '@tradai/domain/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dataCollectionConfig } from './config.js';
 import { runCli } from './cli.js';
 import { marketDataSync } from './market-sync.js';
@@ -13,28 +13,26 @@ import { openConfiguredSource, openSource, openStore, startDataCollection } from
 
 const H = 3_600_000;
 const T0 = Date.UTC(2024, 0, 1);
-let now = T0 + 48 * H + 30 * 60_000; // 48 closed hourly candles, the 49th still open
+const START = T0 + 48 * H + 30 * 60_000; // 48 closed hourly candles, the 49th still open
+// The exchange and the identity provider are shared (their only state, clock and request log, is
+// reset before each test); each end-to-end test runs its own service over its own empty store.
+let now = START;
 let fake: FakeExchange;
-let running: RunningService;
-let dir: string;
 let idp: LocalIdp;
 /** Headers of a trader's request (the real verifier, built by the wiring from AUTH_ISSUER). */
 const authed = (extra: Record<string, string> = {}) => ({ authorization: `Bearer ${idp.userToken(['trader'])}`, ...extra });
 
 beforeAll(async () => {
   [fake, idp] = await Promise.all([startFakeExchange({ symbols: ['BTC/USDT', 'ETH/USDT'], now, listedAt: Date.UTC(2023, 0, 1) }), startLocalIdp()]);
-  dir = mkdtempSync(join(tmpdir(), 'data-collection-e2e-'));
-  const config = dataCollectionConfig(
-    { ...idp.env, MARKET_DATA_DIR: dir, EXCHANGE_URL: fake.url, SERVICE_PORT: '0', SERVICE_HOST: '127.0.0.1', LOG_LEVEL: 'silent', SYMBOLS: 'BTC/USDT,ETH/USDT', TIMEFRAMES: '1h', SYNC_SINCE: '2024-01-01' },
-    () => now,
-  );
-  ({ running } = await startDataCollection(config, { now: () => now }));
+});
+beforeEach(() => {
+  now = START;
+  fake.setNow(START);
+  fake.clearRequests();
 });
 
 afterAll(async () => {
-  await running?.stop();
   await Promise.all([fake?.stop(), idp?.stop()]);
-  rmSync(dir, { recursive: true, force: true });
 });
 
 interface JobBody {
@@ -45,21 +43,36 @@ interface JobBody {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are checked by the assertions
 const json = async (res: Response): Promise<any> => res.json();
 
-/** POST /sync as the trigger does, then poll the job until it has finished. */
-async function sync(body: unknown): Promise<JobBody> {
-  const res = await fetch(`${running.url}/api/v1/data/sync`, { method: 'POST', headers: authed({ 'content-type': 'application/json' }), body: JSON.stringify(body) });
-  expect([200, 202]).toContain(res.status);
-  let job: JobBody = await json(res);
-  await expect
-    .poll(async () => {
-      job = await json(await fetch(`${running.url}${job.statusUrl}`, { headers: authed() }));
-      return job.status;
-    }, { timeout: 15_000 })
-    .toMatch(/succeeded|failed/);
-  return job;
-}
-
 describe('data-collection end to end (127.0.0.1: service + fake exchange + local store)', () => {
+  let running: RunningService;
+  let dir: string;
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'data-collection-e2e-'));
+    const config = dataCollectionConfig(
+      { ...idp.env, MARKET_DATA_DIR: dir, EXCHANGE_URL: fake.url, SERVICE_PORT: '0', SERVICE_HOST: '127.0.0.1', LOG_LEVEL: 'silent', SYMBOLS: 'BTC/USDT,ETH/USDT', TIMEFRAMES: '1h', SYNC_SINCE: '2024-01-01' },
+      () => now,
+    );
+    ({ running } = await startDataCollection(config, { now: () => now }));
+  });
+  afterEach(async () => {
+    await running?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** POST /sync as the trigger does, then poll the job until it has finished. */
+  async function sync(body: unknown): Promise<JobBody> {
+    const res = await fetch(`${running.url}/api/v1/data/sync`, { method: 'POST', headers: authed({ 'content-type': 'application/json' }), body: JSON.stringify(body) });
+    expect([200, 202]).toContain(res.status);
+    let job: JobBody = await json(res);
+    await expect
+      .poll(async () => {
+        job = await json(await fetch(`${running.url}${job.statusUrl}`, { headers: authed() }));
+        return job.status;
+      }, { timeout: 15_000 })
+      .toMatch(/succeeded|failed/);
+    return job;
+  }
+
   it('syncs from the exchange, then serves the same candles back', async () => {
     const job = await sync({ symbols: ['BTC/USDT', 'ETH/USDT'], timeframes: ['1h'] });
     expect(job.status).toBe('succeeded');
@@ -88,6 +101,8 @@ describe('data-collection end to end (127.0.0.1: service + fake exchange + local
   });
 
   it('syncs incrementally: two hours later only the two new candles are fetched', async () => {
+    const first = await sync({ symbols: ['BTC/USDT'], timeframes: ['1h'] });
+    expect(first.results).toMatchObject([{ symbol: 'BTC/USDT', status: 'ok', written: 48 }]);
     now += 2 * H;
     fake.setNow(now);
     fake.clearRequests();
@@ -99,7 +114,6 @@ describe('data-collection end to end (127.0.0.1: service + fake exchange + local
   });
 
   it('checks tokens with the verifier the wiring built from the environment; the probe stays public', async () => {
-    fake.clearRequests();
     const anonymous = await fetch(`${running.url}/api/v1/data/sync`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ symbols: ['BTC/USDT'], timeframes: ['1h'] }) });
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get('content-type')).toMatch(/application\/problem\+json/);

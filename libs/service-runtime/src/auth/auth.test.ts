@@ -75,9 +75,22 @@ describe('requireAccess', () => {
   });
 
   it('fetches the JWKS once and reuses it', async () => {
-    const before = idp.jwksFetches();
-    for (let i = 0; i < 3; i++) await put(`Bearer ${idp.userToken(['trader'])}`);
-    expect(idp.jwksFetches()).toBe(before);
+    // Its own issuer and verifier: the shared ones may or may not have fetched already, depending
+    // on which tests ran before (the count then proves nothing, or fails when run alone).
+    const own = await startLocalIdp();
+    const local = await createServiceApp({ name: 'strategy-service', version: 'test', logLevel: 'silent' });
+    local.get('/x', { onRequest: requireAccess(createTokenVerifier(own.config), { groups: ['trader'], scopes: [] }) }, async () => 'ok');
+    try {
+      expect(own.jwksFetches()).toBe(0);
+      for (let i = 0; i < 3; i++) {
+        const res = await local.inject({ method: 'GET', url: '/x', headers: { authorization: `Bearer ${own.userToken(['trader'])}` } });
+        expect(res.statusCode).toBe(200);
+      }
+      expect(own.jwksFetches()).toBe(1);
+    } finally {
+      await local.close();
+      await own.stop();
+    }
   });
 
   it('answers 503 (not 401) when the signing keys cannot be fetched', async () => {

@@ -6,7 +6,7 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-s
 import { BacktestResultFile, distributionsFromMetrics, NotFoundError, parseJsonEvent, ValidationError, type ParameterValue } from '@tradai/domain';
 import { startFakeMlflow, startFauxqs, type FakeMlflow, type Fauxqs } from '@tradai/domain/testing';
 import { createCandleStore, generateCandles, localBlobs, type CandleColumns } from '@tradai/market-data';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Signal, type Strategy, type Trainable } from '../strategy.js';
 import { INTERRUPTED_EXIT, main } from './main.js';
 import { currentDistributions, readModelArtifact, type TrainableStrategy } from './model.js';
@@ -60,13 +60,15 @@ const meanReverter: Strategy & Trainable<Record<string, ParameterValue>, MeanMod
 };
 
 let fx: Fauxqs;
+// Per train-mode test (see there): a fresh registry and artifact bucket.
 let mlflow: FakeMlflow;
+let mlflowBucket: string;
 let dir: string;
 const silent = () => undefined;
 
 beforeAll(async () => {
-  [fx, mlflow] = await Promise.all([startFauxqs(), startFakeMlflow()]);
-  for (const b of ['configs', 'results', 'mlflow']) fx.server.createBucket(b);
+  fx = await startFauxqs();
+  for (const b of ['configs', 'results']) fx.server.createBucket(b);
   dir = mkdtempSync(join(tmpdir(), 'task-candles-'));
   const store = createCandleStore({ blobs: localBlobs(dir) });
   // January 2026 (hourly) for two symbols; nothing after Feb 1.
@@ -80,7 +82,7 @@ beforeAll(async () => {
   await put('mean-model/v1.json', { strategy: 'mean-model', training: { symbols: ['BTC/USDT', 'ETH/USDT'], timeframe: '1h', lookbackDays: 10 } });
 });
 afterAll(async () => {
-  await Promise.all([fx.stop(), mlflow.stop()]);
+  await fx.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -111,7 +113,7 @@ const trainEnv = (workflowId: string, change: Record<string, string> = {}): Reco
   PARAMETERS: '{}',
   RETRAINING_STARTED_AT: '2026-01-25T06:30:00Z',
   CONFIGS_BUCKET: 'configs',
-  MLFLOW_BUCKET: 'mlflow',
+  MLFLOW_BUCKET: mlflowBucket,
   MLFLOW_TRACKING_URI: mlflow.url,
   MARKET_DATA_DIR: dir,
   ...change,
@@ -176,6 +178,17 @@ describe('runTask, backtest mode', () => {
 });
 
 describe('runTask, train mode', () => {
+  // Each test starts from an empty model history and an empty artifact bucket: version numbers and
+  // artifact keys are asserted exactly, which a registry shared with the other tests would make
+  // depend on the order the tests run in.
+  let bucketNo = 0;
+  beforeEach(async () => {
+    mlflow = await startFakeMlflow();
+    mlflowBucket = `mlflow-${++bucketNo}`;
+    fx.server.createBucket(mlflowBucket);
+  });
+  afterEach(() => mlflow.stop());
+
   it('logs metrics and drift reference bins, stores the model and registers the next version', async () => {
     const out = await runTask(meanReverter, { env: trainEnv('rt-1'), s3: fx.s3, log: silent });
     expect(out).toMatchObject({ mode: 'train', modelName: 'mean-model', modelVersion: '1' });
@@ -196,9 +209,10 @@ describe('runTask, train mode', () => {
     // The registered version points at the artifact, which holds the model and the bin edges.
     const version = mlflow.state.models['mean-model']![0]!;
     expect(version.run_id).toBe(runId);
-    const [key] = await keys('mlflow', 'artifacts/');
-    expect(version.source).toBe(`s3://mlflow/${key!.replace(/\/model\.json$/, '')}`);
-    const { artifact, model } = readModelArtifact(meanReverter as TrainableStrategy, await text('mlflow', key!), key!);
+    const [key, ...more] = await keys(mlflowBucket, 'artifacts/');
+    expect(more).toEqual([]);
+    expect(version.source).toBe(`s3://${mlflowBucket}/${key!.replace(/\/model\.json$/, '')}`);
+    const { artifact, model } = readModelArtifact(meanReverter as TrainableStrategy, await text(mlflowBucket, key!), key!);
     expect(artifact.distributionEdges['ret_1']).toHaveLength(9);
     expect((model as MeanModel).mean).toBeTypeOf('number');
     // A bot's monitoring run bins its candles with the artifact's edges: same bins, PSI-comparable.
@@ -218,14 +232,10 @@ describe('runTask, train mode', () => {
   });
 
   it('fails when MLflow is down, registering nothing', async () => {
-    const before = mlflow.state.models['mean-model']?.length ?? 0;
     mlflow.state.failWith = 503;
-    try {
-      await expect(runTask(meanReverter, { env: trainEnv('rt-5'), s3: fx.s3, log: silent })).rejects.toThrow(/MLflow .* 503/);
-    } finally {
-      delete mlflow.state.failWith;
-    }
-    expect(mlflow.state.models['mean-model']?.length ?? 0).toBe(before);
+    await expect(runTask(meanReverter, { env: trainEnv('rt-5'), s3: fx.s3, log: silent })).rejects.toThrow(/MLflow .* 503/);
+    expect(mlflow.state.models).toEqual({});
+    expect(await keys(mlflowBucket, 'artifacts/')).toEqual([]);
   });
 });
 
