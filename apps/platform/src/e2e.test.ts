@@ -45,10 +45,25 @@ beforeAll(async () => {
   token = p.userToken;
 }, 320_000);
 
+// Ctrl-C is the end of every session, whichever cases ran and in whatever order: the shutdown is
+// checked here, after the last case, rather than by a case that would stop the platform under the
+// cases shuffled after it. A failed check fails the file.
 afterAll(async () => {
-  // Only if a test failed before the Ctrl-C case ran.
-  if (p?.child.exitCode === null) await p.interrupt();
-});
+  if (!p) return;
+  // Observe first, then always stop: a failed check must not leave the platform running.
+  const pids = Object.values(p.pids);
+  const aliveBefore = pids.filter(pidAlive);
+  const sessionEnv = existsSync(join(sessionDir, 'session.env')) ? readFileSync(join(sessionDir, 'session.env'), 'utf8') : '';
+  const code = p.child.exitCode === null ? await p.interrupt() : `exited early with ${p.child.exitCode}`;
+  expect(pids, 'service processes').toHaveLength(3);
+  expect(aliveBefore, 'service processes alive before Ctrl-C').toEqual(pids);
+  expect(sessionEnv).toContain(`export TOKEN=${p.userToken}`);
+  // Ctrl-C: exit 0, the session file removed, no service process left, ports free.
+  expect(code, 'exit code after Ctrl-C').toBe(0);
+  expect(existsSync(join(sessionDir, 'session.env')), 'session.env left behind').toBe(false);
+  expect(pids.filter(pidAlive), 'service processes left after Ctrl-C').toEqual([]);
+  for (const port of p.ports) await expect(fetch(`http://127.0.0.1:${port}/health`), `port ${port} still answers`).rejects.toThrow();
+}, 90_000);
 
 describe('platform:serve through HTTP', () => {
   it('turns away a request without a token (401) and a token without the scope (403)', async () => {
@@ -139,15 +154,4 @@ describe('platform:serve through HTTP', () => {
     expect(mine.map((i) => i.id)).toEqual([id]);
     expect((await api(p.url, 'GET', `/api/v1/backtests/${id}`, { token })).body).toEqual(done);
   }, 150_000);
-
-  it('stops everything on Ctrl-C: exit 0, no service process left, ports free', async () => {
-    const pids = Object.values(p.pids);
-    expect(pids).toHaveLength(3);
-    expect(pids.every(pidAlive)).toBe(true);
-    expect(readFileSync(join(sessionDir, 'session.env'), 'utf8')).toContain(`export TOKEN=${p.userToken}`);
-    expect(await p.interrupt()).toBe(0);
-    expect(existsSync(join(sessionDir, 'session.env'))).toBe(false);
-    expect(pids.filter(pidAlive)).toEqual([]);
-    for (const port of p.ports) await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
-  }, 90_000);
 });

@@ -18,6 +18,7 @@ import { startLocalPlatform, type LocalPlatform } from '../../../apps/platform/s
 import { runWorkflow, type ContainerRun, type LambdaHandler, type StrategyContainer } from '../../../apps/platform/src/runner.js';
 import type { WorkflowHandlerName } from '../../../apps/platform/src/handlers.js';
 import { STRATEGY_IMAGES, strategyContainer, strategyImage, writeCandles } from '../../../apps/platform/src/strategy-image.js';
+import { resetMlflow, resetTables } from './test-support.js';
 
 const STRATEGY = 'ml-classifier';
 const DIGEST = `sha256:${'d'.repeat(64)}`;
@@ -79,12 +80,15 @@ function setChampionSharpe(sharpe: number): number {
 const run = (name: string, container: StrategyContainer, input: Record<string, unknown> = { strategy: STRATEGY, trigger: 'drift' }) =>
   runWorkflow(definition, input, { lambdas, container, executionName: name });
 
+/** The registry every test starts from: model v1, the champion, with its run's sharpe. */
+const REGISTRY = {
+  models: { [STRATEGY]: [{ version: '1', run_id: 'run-1' }] },
+  aliases: { [STRATEGY]: { champion: '1' } },
+  runs: { 'run-1': { sharpe: 1.2 } },
+};
+
 beforeAll(async () => {
-  platform = await startLocalPlatform({
-    models: { [STRATEGY]: [{ version: '1', run_id: 'run-1' }] },
-    aliases: { [STRATEGY]: { champion: '1' } },
-    runs: { 'run-1': { sharpe: 1.2 } },
-  });
+  platform = await startLocalPlatform(structuredClone(REGISTRY));
   lambdas = {};
   for (const name of ['check-retraining-needed', 'update-status', 'validate-strategy', 'compare-models', 'promote-model'] as const) {
     lambdas[name] = (await platform.handler(name)) as LambdaHandler;
@@ -124,37 +128,56 @@ beforeAll(async () => {
     }
   });
 
+  // The registered strategy: its config declares the parameters and what train mode trains on.
+  image = strategyContainer(platform);
+  const { default: strategy } = await STRATEGY_IMAGES[STRATEGY]();
+  const config = { strategy: STRATEGY, parameters: strategy.parameters, training: { symbols: ['BTC/USDT', 'ETH/USDT'], timeframe: '1h', lookbackDays: LOOKBACK_DAYS } };
+  await platform.fx.s3.send(new PutObjectCommand({ Bucket: platform.buckets.configs, Key: `${STRATEGY}/v1.json`, Body: JSON.stringify(config) }));
+  // Hourly candles up to now (and a little past, should a run start in the next hour). Read only.
+  await writeCandles(platform, ['BTC/USDT', 'ETH/USDT'], '1h', Date.now() - (LOOKBACK_DAYS + 2) * 24 * HOUR, (LOOKBACK_DAYS + 2) * 24 + 3);
+});
+afterAll(async () => {
+  await platform.stop();
+});
+// Every test starts from the same platform: empty tables but for the records below, the registry
+// holding only the v1 champion, no alerts. A test that needs a history (a verified deployment to
+// roll back to) makes it itself, so any test can run alone or in any order.
+beforeEach(async () => {
+  ecr.reset();
+  ecr.on(DescribeImagesCommand, { repositoryName: `tradai/strategy-${STRATEGY}` }).resolves({ imageDetails: [{ imageDigest: DIGEST }] });
+  resetMlflow(platform.mlflow.state, REGISTRY);
+  await resetTables(platform.db);
+  waited = 0;
+  verifications = [];
+  liveDrawdown = undefined;
+  await platform.alerts();
+
   // ml-classifier drifted past DRIFT_THRESHOLD (0.3); calm has low drift and a model promoted two days ago.
   const now = Date.now();
   await drift.put({ strategy: STRATEGY, measured_at: new Date(now - HOUR).toISOString(), drift: 0.41 });
   await drift.put({ strategy: 'calm', measured_at: new Date(now - HOUR).toISOString(), drift: 0.05 });
   const twoDaysAgo = new Date(now - 48 * HOUR).toISOString();
   await retraining.put({ strategy: 'calm', started_at: twoDaysAgo, status: 'PROMOTED', completed_at: twoDaysAgo });
-
-  // The registered strategy: its config declares the parameters and what train mode trains on.
-  image = strategyContainer(platform);
-  const { default: strategy } = await STRATEGY_IMAGES[STRATEGY]();
-  const config = { strategy: STRATEGY, parameters: strategy.parameters, training: { symbols: ['BTC/USDT', 'ETH/USDT'], timeframe: '1h', lookbackDays: LOOKBACK_DAYS } };
-  await platform.fx.s3.send(new PutObjectCommand({ Bucket: platform.buckets.configs, Key: `${STRATEGY}/v1.json`, Body: JSON.stringify(config) }));
+  // Config v1 of the registered strategy (strategy-registrar's record).
   await platform.configVersions.append({ strategy: STRATEGY, config_key: `${STRATEGY}/v1.json`, image: IMAGE, created_at: '2026-01-01T00:00:00Z', source: 'strategy-registrar' });
-  // Hourly candles up to now (and a little past, should a run start in the next hour).
-  await writeCandles(platform, ['BTC/USDT', 'ETH/USDT'], '1h', now - (LOOKBACK_DAYS + 2) * 24 * HOUR, (LOOKBACK_DAYS + 2) * 24 + 3);
 });
-afterAll(async () => {
-  await platform.stop();
-});
-beforeEach(async () => {
-  ecr.reset();
-  ecr.on(DescribeImagesCommand, { repositoryName: `tradai/strategy-${STRATEGY}` }).resolves({ imageDetails: [{ imageDigest: DIGEST }] });
-  platform.mlflow.state.failWith = undefined;
+
+/** Runs a retraining whose candidate beats the champion, verified healthy live: model v2, config v2, a verified deployment. */
+async function promoteVerified(name: string) {
+  liveDrawdown = 0.01;
+  const r = await run(name, trainingContainer((c) => setChampionSharpe(c.sharpe - 1)));
+  expect(r.error).toBeUndefined();
+  expect(verifications.at(-1)?.verdict).toBe('verified');
+  const deployment = await deployments.latest(STRATEGY);
+  expect(deployment).toMatchObject({ status: 'verified', config_version: 2, model_version: '2' });
+  // What the test itself does next starts from here.
   waited = 0;
   verifications = [];
   liveDrawdown = undefined;
   await platform.alerts();
-});
+  return deployment!;
+}
 
-// One history, in order: model v2 promoted (config v2) and verified, v3 rejected, v4 promoted
-// (config v3) and rolled back (config v4 restores v2).
 describe('retraining workflow (rendered ASL, real handlers, local AWS, fake MLflow)', () => {
   it('skips without a workflow record when drift is low and the model is fresh', async () => {
     const r = await run('rt-calm-1', () => expect.fail('no training should start'), { strategy: 'calm', trigger: 'schedule' });
@@ -221,17 +244,18 @@ describe('retraining workflow (rendered ASL, real handlers, local AWS, fake MLfl
     expect(r.path.slice(-5)).toEqual(['PromoteOrReject', 'RecordRejected', 'MarkSucceeded', 'Promoted', 'Done']);
     expect(r.invoked).not.toContain('promote-model');
     expect(r.invoked).not.toContain('deployment-verifier');
-    expect(r.output).toMatchObject({ outcome: { outcome: 'rejected', candidateVersion: '3' } });
+    expect(r.output).toMatchObject({ outcome: { outcome: 'rejected', candidateVersion: '2' } });
     const [record] = await retraining.query(STRATEGY, { newestFirst: true, limit: 1 });
-    expect(record).toMatchObject({ status: 'REJECTED', workflow_id: 'rt-ml-2', decision: 'reject', candidate_version: '3', champion_version: '2' });
-    expect(platform.mlflow.state.aliases[STRATEGY]).toEqual({ champion: '2' });
-    expect((await platform.configVersions.latest(STRATEGY))!.version).toBe(2);
+    expect(record).toMatchObject({ status: 'REJECTED', workflow_id: 'rt-ml-2', decision: 'reject', candidate_version: '2', champion_version: '1' });
+    expect(platform.mlflow.state.aliases[STRATEGY]).toEqual({ champion: '1' });
+    expect((await platform.configVersions.latest(STRATEGY))!.version).toBe(1);
+    expect(await deployments.latest(STRATEGY)).toBeUndefined();
     expect((await platform.workflows.get('rt-ml-2'))!.status).toBe('SUCCEEDED');
   });
 
   it('a promoted model that regresses live is rolled back by the verifier: previous config restored', async () => {
-    const before = await deployments.latest(STRATEGY);
-    expect(before).toMatchObject({ status: 'verified', config_version: 2 });
+    // Given: model v2 promoted and verified (config v2). Then model v3 is promoted (config v3) and regresses.
+    const before = await promoteVerified('rt-ml-regress-given');
     liveDrawdown = 0.12;
     const r = await run('rt-ml-regress', trainingContainer((c) => setChampionSharpe(c.sharpe - 1)));
     expect(r.error).toBeUndefined();
