@@ -1,6 +1,6 @@
 import { binanceApiUrls, startFakeExchange, type FakeExchange } from '@tradai/testing-tools';
 import { runBacktest, type Strategy, type Trade } from '@tradai/strategy-sdk';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TradingBot, type BotDeps } from './bot.js';
 import { createExchange } from './exchange.js';
 import { ccxtFeed, type CandleFeed } from './feed.js';
@@ -9,7 +9,9 @@ import { HOUR, maCrossover, startStateFixture, testSettings, type StateFixture }
 const T0 = Date.UTC(2025, 0, 10); // the candle forming at the first cycle
 const AFTER_CLOSE = 2_000; // cycles run 2 s after a candle closes
 
-describe('dry-run bot against the fake exchange', () => {
+// Hundreds of cycles per case: 10-20 s on an idle machine, past the 30 s default when the cores are
+// shared with other test runs (the cases time out, they do not fail).
+describe('dry-run bot against the fake exchange', { timeout: 120_000 }, () => {
   let fake: FakeExchange;
   let state: StateFixture;
   let strategy: Strategy;
@@ -17,13 +19,21 @@ describe('dry-run bot against the fake exchange', () => {
   let botSeq = 0;
 
   beforeAll(async () => {
-    [fake, state, strategy] = await Promise.all([startFakeExchange({ now: T0, symbols: ['BTC/USDT', 'ETH/USDT'] }), startStateFixture(), maCrossover()]);
-    feed = ccxtFeed(createExchange({ exchange: 'binance', rateLimitMs: 1, ccxtConfig: { urls: { api: binanceApiUrls(fake.url) } } }));
+    [state, strategy] = await Promise.all([startStateFixture(), maCrossover()]);
   });
   afterAll(async () => {
-    await Promise.all([fake?.stop(), state?.stop()]);
+    await state?.stop();
   });
-  beforeEach(() => fake.setNow(T0 + AFTER_CLOSE));
+  // An exchange (and its clock) per test: a test that times out keeps driving its bot in the
+  // background, and with a shared exchange it would move the clock under the next test. Stopped,
+  // its exchange refuses the stray cycles instead. Bots share the state table under unique ids.
+  beforeEach(async () => {
+    fake = await startFakeExchange({ now: T0 + AFTER_CLOSE, symbols: ['BTC/USDT', 'ETH/USDT'] });
+    feed = ccxtFeed(createExchange({ exchange: 'binance', rateLimitMs: 1, ccxtConfig: { urls: { api: binanceApiUrls(fake.url) } } }));
+  });
+  afterEach(async () => {
+    await fake?.stop();
+  });
 
   const newBot = (over: Parameters<typeof testSettings>[0] = {}, deps: Partial<BotDeps> = {}) => {
     const settings = testSettings({ botId: `dry-${++botSeq}`, ...over });
@@ -31,10 +41,11 @@ describe('dry-run bot against the fake exchange', () => {
   };
   /** Runs `cycles` hourly cycles from T0 on, moving the fake's clock with them. */
   const drive = async (bot: TradingBot, cycles: number, from = T0) => {
+    const exchange = fake; // this test's, even if the loop outlives the test
     const reports = [];
     for (let i = 0; i < cycles; i++) {
       const now = from + i * HOUR + AFTER_CLOSE;
-      fake.setNow(now);
+      exchange.setNow(now);
       reports.push(await bot.cycle(now));
     }
     return reports;

@@ -33,9 +33,10 @@ describe('live bot against the fake exchange (signed orders through ccxt)', () =
     new TradingBot({ settings: testSettings({ botId, mode: 'live' }), strategy, feed: io.feed, orders, ledger: state.ledger(botId) });
   /** Hourly cycles from `from` until `until(bot)` holds (or `max` cycles); returns the next start. */
   const driveUntil = async (bot: TradingBot, from: number, until: () => boolean, max = 300) => {
+    const exchange = fake; // this test's (setup starts one per test), even if the loop outlives the test
     let t = from;
     for (let i = 0; i < max && !until(); i++, t += HOUR) {
-      fake.setNow(t + AFTER_CLOSE);
+      exchange.setNow(t + AFTER_CLOSE);
       await bot.cycle(t + AFTER_CLOSE);
     }
     return t;

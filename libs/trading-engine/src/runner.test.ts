@@ -58,7 +58,9 @@ function replay(from: number, hours: number): CandleColumns {
   return c;
 }
 
-describe('bot runner (injected clock)', () => {
+// Hundreds of cycles per case: 10-20 s on an idle machine, past the 30 s default when the cores are
+// shared with other test runs (the cases time out, they do not fail).
+describe('bot runner (injected clock)', { timeout: 120_000 }, () => {
   let state: StateFixture;
   let strategy: Strategy;
   const candles = replay(T0 - 500 * HOUR, 520);

@@ -18,7 +18,9 @@ describe('ccxt candle source against the fake exchange', () => {
       exchange: 'binance',
       apiOrigin: fake.url,
       rateLimitMs: 1,
-      timeoutMs: 2_000,
+      // Only the hang case times out on purpose (its own shorter timeout); elsewhere a timeout
+      // would only turn a slow answer on a loaded machine into a retry the exact counts reject.
+      timeoutMs: 10_000,
       now: () => NOW,
       // Recorded, not slept: tests assert the backoff without waiting for it.
       retry: { attempts: 3, baseDelayMs: 100, maxDelayMs: 5_000, random: () => 0.5, sleep: async (ms) => void delays.push(ms) },
@@ -90,7 +92,9 @@ describe('ccxt candle source against the fake exchange', () => {
 
   it('retries a request that hangs past the timeout', async () => {
     await source.close?.();
-    source = makeSource({ timeoutMs: 150 });
+    // Short enough to keep the test quick, long enough for the retry's real answer on a loaded
+    // machine (150 ms timed the retries out too when other test runs shared the cores).
+    source = makeSource({ timeoutMs: 1_000 });
     fake.fail({ fault: { kind: 'hang' } });
     const c = await source.fetchCandles('BTC/USDT', '1h', { start: Date.UTC(2025, 0, 10), end: Date.UTC(2025, 0, 10, 3) });
     expect(c.length).toBe(3);

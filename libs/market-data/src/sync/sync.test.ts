@@ -31,7 +31,9 @@ describe('syncSeries / syncMany against the fake exchange', () => {
       exchange: 'binance',
       apiOrigin: fake.url,
       rateLimitMs: 1,
-      timeoutMs: 2_000,
+      // No test here makes the exchange hang; a short timeout only turned a slow answer on a
+      // loaded machine into a retry, and the exact request counts asserted below into failures.
+      timeoutMs: 10_000,
       now: () => now,
       retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 2 },
     });
