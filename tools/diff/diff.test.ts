@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diffPlans, diffValues, formatComment, formatDiff, isProtected, type DiffPlan, type DiffResource } from './diff.js';
 import { resolveCommit, withWorktree } from './worktree.js';
 
@@ -121,9 +121,9 @@ describe('formatComment', () => {
 describe('withWorktree (on a throwaway repository)', () => {
   const repo = mkdtempSync(join(tmpdir(), 'diff-repo-'));
   const git = (...args: string[]) => execFileSync('git', ['-C', repo, '-c', 'user.email=t@example.com', '-c', 'user.name=t', '-c', 'commit.gpgsign=false', ...args], { encoding: 'utf8' });
-  afterAll(() => rmSync(repo, { recursive: true, force: true }));
-
-  it('checks out the base in a temporary worktree with node_modules linked, then removes it', async () => {
+  // The repository both cases use (two commits, node_modules), built before either runs: the
+  // second case needs commits too, and must not depend on the first having run.
+  beforeAll(() => {
     git('init', '-q');
     writeFileSync(join(repo, 'plan.txt'), 'v1');
     git('add', '.');
@@ -131,6 +131,10 @@ describe('withWorktree (on a throwaway repository)', () => {
     writeFileSync(join(repo, 'plan.txt'), 'v2');
     git('commit', '-qam', 'two');
     mkdirSync(join(repo, 'node_modules', 'pkg'), { recursive: true });
+  });
+  afterAll(() => rmSync(repo, { recursive: true, force: true }));
+
+  it('checks out the base in a temporary worktree with node_modules linked, then removes it', async () => {
     let seen = '';
     let where = '';
     const result = await withWorktree(repo, 'HEAD~1', (dir, commit) => {

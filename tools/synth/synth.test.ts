@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Plan } from './plan.js';
 
 const run = promisify(execFile);
@@ -26,7 +26,8 @@ describe.each(Object.entries(RUNNERS))('synth: %s', (_name, runner) => {
       env: { ...process.env, TSX_TSCONFIG_PATH: join(repoRoot, 'tsconfig.json') },
     });
 
-  beforeAll(() => rmSync(join(fixtureRoot, 'dist'), { recursive: true, force: true }));
+  // Every case starts with no plans at all; a case that needs an upstream plan synthesizes it.
+  beforeEach(() => rmSync(join(fixtureRoot, 'dist'), { recursive: true, force: true }));
 
   it('refuses a downstream layer before its upstream plan exists, naming the command', async () => {
     await expect(synth('foundation')).rejects.toMatchObject({
@@ -49,6 +50,7 @@ describe.each(Object.entries(RUNNERS))('synth: %s', (_name, runner) => {
   });
 
   it('feeds upstream outputs to downstream StackReferences (org from config)', async () => {
+    await synth('persistent');
     await synth('foundation');
     const plan = readPlan('foundation');
     const queue = plan.resources.find((r) => r.type === 'aws:sqs/queue:Queue');
