@@ -1,3 +1,4 @@
+import { SERVICE_ENDPOINT_NAMES } from '@tradai/contracts';
 import { dummyLambdaEnv, setLambdaEnv } from '@tradai/lambda-core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -8,9 +9,12 @@ afterAll(restore);
 
 describe('health-check handler', () => {
   it('reads exactly its declared environment: the namespace becomes the probe address', () => {
-    const d = depsFromEnv(dummyLambdaEnv('health-check', { SERVICE_DISCOVERY_NAMESPACE: 'tradai-dev.local' }));
+    const env = dummyLambdaEnv('health-check', { SERVICE_DISCOVERY_NAMESPACE: 'tradai-dev.local', TRADAI_ENVIRONMENT: 'staging' });
+    const d = depsFromEnv(env);
     expect(d.resolve('data-collection')).toBe('http://data-collection.tradai-dev.local:8002/health');
-    expect(d.timeoutMs).toBe(3000);
+    expect(d).toMatchObject({ timeoutMs: 3000, environment: 'staging', alertsTopicArn: env.ALERTS_TOPIC_ARN, services: SERVICE_ENDPOINT_NAMES, fetch: globalThis.fetch });
+    expect(d.health.tableName).toBe(env.HEALTH_STATE_TABLE);
+    expect(depsFromEnv(dummyLambdaEnv('health-check', { HEALTH_TIMEOUT_MS: '1' })).timeoutMs).toBe(1);
     expect(() => depsFromEnv(dummyLambdaEnv('health-check', { HEALTH_TIMEOUT_MS: '0' }))).toThrow(/HEALTH_TIMEOUT_MS/);
   });
 

@@ -8,8 +8,12 @@ afterAll(restore);
 
 describe('heartbeat-monitor handler', () => {
   it('reads exactly its declared environment and names a bad setting', () => {
-    const env = dummyLambdaEnv('heartbeat-monitor');
-    expect(depsFromEnv(env).staleSeconds).toBe(180);
+    const env = dummyLambdaEnv('heartbeat-monitor', { TRADAI_ENVIRONMENT: 'staging', HEARTBEAT_STALE_SECONDS: '240' });
+    const d = depsFromEnv(env);
+    expect(d).toMatchObject({ environment: 'staging', staleSeconds: 240 });
+    expect(d.bots.tableName).toBe(env.TRADING_STATE_TABLE);
+    expect(d.now).toBe(Date.now);
+    expect(depsFromEnv(dummyLambdaEnv('heartbeat-monitor')).staleSeconds).toBe(180);
     expect(() => depsFromEnv({ ...env, HEARTBEAT_STALE_SECONDS: 'soon' })).toThrow(/HEARTBEAT_STALE_SECONDS/);
     expect(() => depsFromEnv({ ...env, TRADING_STATE_TABLE: '' })).toThrow(/TRADING_STATE_TABLE/);
   });

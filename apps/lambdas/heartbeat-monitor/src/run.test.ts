@@ -5,13 +5,15 @@ import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwat
 import { Table, type TradingItem } from '@tradai/domain';
 import { startDynalite, type Dynalite } from '@tradai/domain/testing';
 import { localBlobs } from '@tradai/market-data';
+import { captureLogs } from '@tradai/lambda-core/testing';
 import { replayBots } from '@tradai/trading-engine';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.hoisted(() => {
-  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  // run.ts creates its logger at import: INFO, so the tests can read what operators read.
+  process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
 });
 const { run } = await import('./run.js');
 type Deps = import('./run.js').Deps;
@@ -32,45 +34,74 @@ beforeAll(async () => {
 afterAll(() => db.stop());
 beforeEach(() => cw.reset());
 
+/** run() with its log lines (captured, so they also stay out of the test output). */
+async function runLogged(event: unknown, d: Deps) {
+  let result: Awaited<ReturnType<typeof run>> | undefined;
+  let error: unknown;
+  const logs = await captureLogs(async () => {
+    try {
+      result = await run(event, d);
+    } catch (err) {
+      error = err;
+    }
+  });
+  if (error) throw error;
+  return { result: result!, logs };
+}
+
 const deps = (): Deps => ({ bots, cloudwatch: new CloudWatchClient({ region: 'us-east-1' }), environment: 'dev', staleSeconds: 180, now: () => NOW });
 
 describe('heartbeat-monitor handler', () => {
   it('publishes the number of stale bots to TradAI/StaleHeartbeats for the environment', async () => {
     cw.on(PutMetricDataCommand).resolves({});
-    const result = await run({ source: 'aws.events', 'detail-type': 'Scheduled Event', time: '2026-03-01T12:00:00Z' }, deps());
+    const { result, logs } = await runLogged({ source: 'aws.events', 'detail-type': 'Scheduled Event', time: '2026-03-01T12:00:00Z' }, deps());
     expect(result.bots).toBe(3);
-    expect(result.stale.map((s) => s.botId).sort()).toEqual(['dry-1', 'live-2']);
+    expect([...result.stale].sort((a, b) => a.botId.localeCompare(b.botId))).toEqual([
+      { botId: 'dry-1', strategy: 'meanrev', ageSeconds: 3600 },
+      { botId: 'live-2', strategy: 'momentum', ageSeconds: 600 },
+    ]);
     expect(cw).toHaveReceivedCommandTimes(PutMetricDataCommand, 1);
     expect(cw).toHaveReceivedCommandWith(PutMetricDataCommand, {
       Namespace: 'TradAI',
-      MetricData: [expect.objectContaining({ MetricName: 'StaleHeartbeats', Value: 2, Dimensions: [{ Name: 'Environment', Value: 'dev' }] })],
+      MetricData: [{ MetricName: 'StaleHeartbeats', Value: 2, Unit: 'Count', Dimensions: [{ Name: 'Environment', Value: 'dev' }], Timestamp: new Date(NOW) }],
     });
+    // Operators find the silent bots by this warning.
+    expect(logs).toEqual([expect.objectContaining({ level: 'WARN', service: 'heartbeat-monitor', message: 'stale heartbeats', stale: result.stale })]);
+  });
+
+  it('passes HEARTBEAT_STALE_SECONDS through: at exactly a bot\'s age it is fresh, one second less and it is stale', async () => {
+    cw.on(PutMetricDataCommand).resolves({});
+    // live-2 beat 600 s before NOW.
+    expect((await runLogged({}, { ...deps(), staleSeconds: 600 })).result.stale.map((s) => s.botId).sort()).toEqual(['dry-1']);
+    expect((await runLogged({}, { ...deps(), staleSeconds: 599 })).result.stale.map((s) => s.botId).sort()).toEqual(['dry-1', 'live-2']);
   });
 
   it('publishes 0 when every bot is fresh', async () => {
     cw.on(PutMetricDataCommand).resolves({});
-    await run({}, { ...deps(), staleSeconds: 7200 });
+    const { result, logs } = await runLogged({}, { ...deps(), staleSeconds: 7200 });
+    expect(result).toEqual({ bots: 3, stale: [] });
     expect(cw).toHaveReceivedCommandWith(PutMetricDataCommand, { MetricData: [expect.objectContaining({ Value: 0 })] });
+    expect(logs).toEqual([expect.objectContaining({ level: 'INFO', message: 'all heartbeats fresh', bots: 3 })]);
   });
 
   it('publishes the same gauge value on a duplicate delivery of a tick (the alarm sees no change)', async () => {
     cw.on(PutMetricDataCommand).resolves({});
     const tick = { source: 'aws.events', 'detail-type': 'Scheduled Event', time: '2026-03-01T12:00:00Z' };
-    await run(tick, deps());
-    await run(tick, deps());
+    await runLogged(tick, deps());
+    await runLogged(tick, deps());
     const values = cw.commandCalls(PutMetricDataCommand).map((c) => c.args[0].input.MetricData![0]!.Value);
     expect(values).toEqual([2, 2]);
   });
 
   it('rejects a malformed event naming the field and publishes nothing', async () => {
-    await expect(run({ time: 'noon' }, deps())).rejects.toThrow(/time:/);
-    await expect(run('tick', deps())).rejects.toThrow(/\(root\)/);
+    await expect(runLogged({ time: 'noon' }, deps())).rejects.toThrow(/^invalid heartbeat-monitor event: time:/);
+    await expect(runLogged('tick', deps())).rejects.toThrow(/^invalid heartbeat-monitor event: \(root\)/);
     expect(cw).toHaveReceivedCommandTimes(PutMetricDataCommand, 0);
   });
 
   it('fails loudly when CloudWatch rejects the datapoint (the alarm would otherwise go silent)', async () => {
     cw.on(PutMetricDataCommand).rejects(new Error('Throttling: Rate exceeded'));
-    await expect(run({}, deps())).rejects.toThrow(/Rate exceeded/);
+    await expect(runLogged({}, deps())).rejects.toThrow(/Rate exceeded/);
   });
 });
 
@@ -97,7 +128,7 @@ describe('heartbeat-monitor on rows the trading engine wrote', () => {
       await beating!.heartbeat(NOW - 20_000);
       await stopped!.shutdown(NOW - 60_000, true);
       cw.on(PutMetricDataCommand).resolves({});
-      const result = await run({ source: 'aws.events', 'detail-type': 'Scheduled Event', time: '2026-03-01T12:00:00Z' }, { ...deps(), bots: table });
+      const { result } = await runLogged({ source: 'aws.events', 'detail-type': 'Scheduled Event', time: '2026-03-01T12:00:00Z' }, { ...deps(), bots: table });
       expect(result.bots).toBe(2);
       // Last beat of the silent bot: its third hourly cycle, 1 s after 08:00.
       expect(result.stale).toEqual([{ botId: 'engine-silent', strategy: 'momentum', ageSeconds: Math.floor((NOW - (from + 2 * 3_600_000 + 1_000)) / 1000) }]);
