@@ -13,7 +13,8 @@ describe('promotion helpers', () => {
     const run = { strategy: 'momo', started_at: 's', status: 'TRAINING' as const, decision: 'promote' as const, candidate_version: '3' };
     expect(() => assertPromotable(run, '3')).not.toThrow();
     expect(() => assertPromotable(run, '2')).toThrow(new ConflictError('retraining run momo@s decided on version 3, not 2'));
-    expect(() => assertPromotable({ ...run, decision: 'reject' }, '3')).toThrow('decision is reject, not promote');
+    expect(() => assertPromotable({ ...run, decision: 'reject' }, '3')).toThrow(new ConflictError('retraining run momo@s decision is reject, not promote'));
+    expect(() => assertPromotable({ ...run, decision: undefined }, '3')).toThrow(new ConflictError('retraining run momo@s decision is not recorded, not promote'));
   });
 
   it('carries image and config into the new version with the model', () => {
@@ -24,8 +25,9 @@ describe('promotion helpers', () => {
 
   it('links the deployment to the previous one', () => {
     const previous = { strategy: 'momo', deployed_at: 'a', deployment_id: 'd0', config_version: 3, source: 'strategy-registrar' as const };
-    expect(deploymentRecord({ strategy: 'momo', deploymentId: 'd1', config: cv, modelName: 'momo', modelVersion: '3', previous, now: 'b' })).toMatchObject({
-      deployment_id: 'd1', config_version: 4, previous_deployment_id: 'd0', status: 'verifying', image: 'img@sha256:1',
+    expect(deploymentRecord({ strategy: 'momo', deploymentId: 'd1', config: cv, modelName: 'momo', modelVersion: '3', previous })).toEqual({
+      strategy: 'momo', deployed_at: cv.created_at, deployment_id: 'd1', config_version: 4, model_name: 'momo', model_version: '3', image: 'img@sha256:1', source: 'promote-model', status: 'verifying', previous_deployment_id: 'd0',
     });
+    expect(deploymentRecord({ strategy: 'momo', deploymentId: 'd1', config: cv, modelName: 'momo', modelVersion: '3', previous: undefined }).previous_deployment_id).toBeUndefined();
   });
 });

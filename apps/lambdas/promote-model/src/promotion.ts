@@ -31,7 +31,11 @@ export function nextConfigVersion(
   return { ...rest, model_name: modelName, model_version: modelVersion, deployment_id: deploymentId, created_at: now, source: 'promote-model' };
 }
 
-/** The deployment record of a promotion. */
+/**
+ * The deployment record of a promotion. Its key time is the config version's creation time, so
+ * every attempt of one promotion (they share that version) writes the same key and the
+ * conditional put lets only one record through.
+ */
 export function deploymentRecord(args: {
   strategy: string;
   deploymentId: string;
@@ -39,11 +43,10 @@ export function deploymentRecord(args: {
   modelName: string;
   modelVersion: string;
   previous: DeploymentItem | undefined;
-  now: string;
 }): DeploymentItem {
   return {
     strategy: args.strategy,
-    deployed_at: args.now,
+    deployed_at: args.config.created_at,
     deployment_id: args.deploymentId,
     config_version: args.config.version,
     model_name: args.modelName,
