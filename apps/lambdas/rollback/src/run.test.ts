@@ -1,23 +1,29 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { MlflowClient, Table, type ConfigVersionItem, type DeploymentItem, type RollbackItem } from '@tradai/domain';
-import { startDynalite, startFakeMlflow, type Dynalite, type FakeMlflow } from '@tradai/domain/testing';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ConflictError, MlflowClient, NotFoundError, Table, type ConfigVersionItem, type DeploymentItem, type RollbackItem } from '@tradai/domain';
+import { barrier, hookDocumentClient, startDynalite, startFakeMlflow, type Dynalite, type FakeMlflow } from '@tradai/domain/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 });
 const { run } = await import('./run.js');
+const { NoPreviousDeploymentError, StaleRollbackError } = await import('./rollback.js');
 type Deps = import('./run.js').Deps;
 
+// Every test gets its own tables, model registry and clock: no test depends on another's writes.
 const sns = mockClient(SNSClient);
 let db: Dynalite;
 let mlflow: FakeMlflow;
 let deployments: Table<DeploymentItem>;
 let configVersions: Table<ConfigVersionItem>;
 let rollbacks: Table<RollbackItem>;
-let clock = Date.parse('2026-03-10T00:00:00Z');
+let clock: number;
+const T0 = Date.parse('2026-03-10T00:00:00Z');
+/** The time the n-th call of deps.now() returns. */
+const tick = (n: number) => new Date(T0 + n * 1000).toISOString();
 
 /** `n` promoted versions; with `models`, each carries model version v of the strategy's registered model. */
 async function seed(strategy: string, n: number, models = false): Promise<void> {
@@ -28,44 +34,63 @@ async function seed(strategy: string, n: number, models = false): Promise<void> 
   }
 }
 
-beforeAll(async () => {
-  db = await startDynalite();
+beforeEach(async () => {
+  clock = T0;
   const registered = (name: string) => ({ [name]: [{ version: '1', run_id: `${name}-r1` }, { version: '2', run_id: `${name}-r2` }] });
-  mlflow = await startFakeMlflow({ models: { ...registered('momentum'), ...registered('mlfail') }, aliases: { momentum: { champion: '2' }, mlfail: { champion: '2' } } });
+  [db, mlflow] = await Promise.all([startDynalite(), startFakeMlflow({ models: registered('momentum'), aliases: { momentum: { champion: '2' } } })]);
   const t = await db.createTables(['deployments', 'config_versions', 'rollback_state']);
   deployments = new Table<DeploymentItem>(db.doc, 'deployments', t.deployments);
   configVersions = new Table<ConfigVersionItem>(db.doc, 'config_versions', t.config_versions);
   rollbacks = new Table<RollbackItem>(db.doc, 'rollback_state', t.rollback_state);
-  await seed('momentum', 2, true);
-  await seed('solo', 1);
-  await seed('quiet', 2);
-  await seed('mlfail', 2, true);
-});
-afterAll(() => Promise.all([db.stop(), mlflow.stop()]));
-beforeEach(() => {
-  mlflow.state.failWith = undefined;
   sns.reset();
   sns.on(PublishCommand).resolves({ MessageId: 'm' });
 });
+afterEach(() => Promise.all([db.stop(), mlflow.stop()]));
 
-const deps = (): Deps => ({ deployments, configVersions, rollbacks, sns: new SNSClient({ region: 'us-east-1' }), mlflow: new MlflowClient(mlflow.url), alertsTopicArn: 'arn:aws:sns:us-east-1:0:alerts', environment: 'dev', now: () => new Date((clock += 1000)) });
-const alertOf = (i = 0) => JSON.parse(sns.commandCalls(PublishCommand)[i]!.args[0].input.Message!) as Record<string, unknown>;
+const deps = (overrides: Partial<Deps> = {}): Deps => ({
+  deployments,
+  configVersions,
+  rollbacks,
+  sns: new SNSClient({ region: 'us-east-1' }),
+  mlflow: new MlflowClient(mlflow.url),
+  alertsTopicArn: 'arn:aws:sns:us-east-1:0:alerts',
+  environment: 'dev',
+  now: () => new Date((clock += 1000)),
+  ...overrides,
+});
+const published = (i = 0) => sns.commandCalls(PublishCommand)[i]!.args[0].input;
+const alertOf = (i = 0) => JSON.parse(published(i).Message!) as Record<string, unknown>;
 
 describe('rollback', () => {
   it('restores the previous deployment and config version, marks the bad one, records and alerts', async () => {
+    await seed('momentum', 2, true);
     const r = await run({ strategy: 'momentum', reason: 'drawdown 9%', requestedBy: 'ops', deploymentId: 'momentum-d2' }, deps());
-    expect(r).toMatchObject({ status: 'COMPLETED', fromDeploymentId: 'momentum-d2', toDeploymentId: 'rollback-momentum-v3', configVersion: 3, restoredConfigVersion: 1, alerted: true, champion: 'restored' });
+    expect(r).toEqual({ status: 'COMPLETED', strategy: 'momentum', fromDeploymentId: 'momentum-d2', toDeploymentId: 'rollback-momentum-v3', configVersion: 3, restoredConfigVersion: 1, alerted: true, champion: 'restored' });
     // compare-models judges the next candidate against the model now trading again.
     expect(mlflow.state.aliases['momentum']).toEqual({ champion: '1' });
     expect(await configVersions.get({ strategy: 'momentum', version: 3 })).toMatchObject({ source: 'rollback', restored_from: 1, config_key: 'cfg/momentum/1.json', image: `repo@sha256:${'1'.repeat(64)}` });
     const ds = await deployments.query('momentum');
     expect(ds.find((d) => d.deployment_id === 'momentum-d2')).toMatchObject({ status: 'rolled_back' });
     expect(ds.at(-1)).toMatchObject({ deployment_id: 'rollback-momentum-v3', config_version: 3, restored_deployment_id: 'momentum-d1', previous_deployment_id: 'momentum-d2', source: 'rollback' });
-    expect(await rollbacks.query('momentum')).toEqual([expect.objectContaining({ status: 'COMPLETED', from_deployment_id: 'momentum-d2', to_deployment_id: 'momentum-d1', to_config_version: 3, requested_by: 'ops' })]);
-    expect(alertOf()).toMatchObject({ type: 'deployment.rollback', severity: 'warning', source: 'rollback' });
+    expect(await rollbacks.query('momentum')).toEqual([
+      { strategy: 'momentum', requested_at: tick(1), reason: 'drawdown 9%', requested_by: 'ops', from_deployment_id: 'momentum-d2', to_deployment_id: 'momentum-d1', to_config_version: 3, status: 'COMPLETED' },
+    ]);
+    expect(published()).toMatchObject({ TopicArn: 'arn:aws:sns:us-east-1:0:alerts', Subject: '[tradai-dev] momentum rolled back to momentum-d1' });
+    expect(alertOf()).toEqual({
+      type: 'deployment.rollback',
+      severity: 'warning',
+      source: 'rollback',
+      subject: '[tradai-dev] momentum rolled back to momentum-d1',
+      message: 'momentum: momentum-d2 -> momentum-d1 (config v1 restored as v3). Reason: drawdown 9% (by ops). Champion alias of momentum moved back to v1.',
+      occurredAt: tick(3),
+      details: { strategy: 'momentum', from: 'momentum-d2', to: 'momentum-d1', configVersion: 3, champion: 'restored' },
+    });
   });
 
   it('is a no-op when the same deployment is rolled back again (duplicate delivery)', async () => {
+    await seed('momentum', 2, true);
+    await run({ strategy: 'momentum', reason: 'drawdown 9%', deploymentId: 'momentum-d2' }, deps());
+    sns.resetHistory();
     const r = await run({ strategy: 'momentum', reason: 'drawdown 9%', deploymentId: 'momentum-d2' }, deps());
     expect(r).toEqual({ status: 'ALREADY_DONE', strategy: 'momentum', currentDeploymentId: 'rollback-momentum-v3' });
     expect((await configVersions.query('momentum')).length).toBe(3);
@@ -75,21 +100,69 @@ describe('rollback', () => {
   });
 
   it('refuses when there is no previous deployment, recording and alerting the refusal', async () => {
-    await expect(run({ strategy: 'solo', reason: 'test' }, deps())).rejects.toThrow(/no previous deployment to restore/);
-    expect(await rollbacks.query('solo')).toEqual([expect.objectContaining({ status: 'FAILED', error: expect.stringContaining('no previous deployment') })]);
+    await seed('solo', 1);
+    await expect(run({ strategy: 'solo', reason: 'test' }, deps())).rejects.toThrow(
+      new NoPreviousDeploymentError('strategy solo has no previous deployment to restore (current: solo-d1)'),
+    );
+    expect(await rollbacks.query('solo')).toEqual([
+      { strategy: 'solo', requested_at: tick(1), reason: 'test', requested_by: 'manual', status: 'FAILED', error: 'strategy solo has no previous deployment to restore (current: solo-d1)' },
+    ]);
     expect((await configVersions.query('solo')).length).toBe(1);
-    expect(alertOf()).toMatchObject({ severity: 'critical' });
+    expect(alertOf()).toMatchObject({ severity: 'critical', subject: '[tradai-dev] rollback of solo refused', message: 'strategy solo has no previous deployment to restore (current: solo-d1)', details: { strategy: 'solo', reason: 'test' } });
+  });
+
+  it('refuses a request naming a deployment that is no longer current, recording which one it named', async () => {
+    await seed('quiet', 2);
+    await expect(run({ strategy: 'quiet', reason: 'late alarm', deploymentId: 'quiet-d1' }, deps())).rejects.toThrow(StaleRollbackError);
+    expect(await rollbacks.query('quiet')).toEqual([expect.objectContaining({ status: 'FAILED', from_deployment_id: 'quiet-d1', error: expect.stringContaining('is no longer current (current: quiet-d2)') })]);
+    expect((await deployments.query('quiet')).every((d) => d.status === 'active')).toBe(true);
+  });
+
+  it('refuses, recording it, when the config version of the deployment to restore is gone', async () => {
+    await seed('quiet', 2);
+    await deployments.put({ strategy: 'quiet', deployed_at: '2026-01-15T00:00:00.000Z', deployment_id: 'quiet-orphan', config_version: 99, source: 'promote-model', status: 'active' });
+    await deployments.put({ strategy: 'quiet', deployed_at: '2026-02-01T00:00:00.000Z', deployment_id: 'quiet-d2', config_version: 2, source: 'promote-model', status: 'rolled_back' });
+    await deployments.put({ strategy: 'quiet', deployed_at: '2026-03-01T00:00:00.000Z', deployment_id: 'quiet-d3', config_version: 3, source: 'promote-model', status: 'active' });
+    const message = 'config version 99 of quiet (used by deployment quiet-orphan) does not exist';
+    await expect(run({ strategy: 'quiet', reason: 'x' }, deps())).rejects.toThrow(new NotFoundError(message));
+    expect(await rollbacks.query('quiet')).toEqual([expect.objectContaining({ status: 'FAILED', error: message })]);
+    expect(await configVersions.query('quiet')).toHaveLength(2);
   });
 
   it('rejects a malformed request naming the field and writes nothing', async () => {
+    await seed('quiet', 2);
     await expect(run({ strategy: 'Not A Name', reason: 'x' }, deps())).rejects.toThrow(/invalid rollback request: strategy:/);
     await expect(run({ strategy: 'quiet' }, deps())).rejects.toThrow(/reason:/);
     await expect(run({ strategy: 'quiet', reason: 'x', requestedAt: 'now' }, deps())).rejects.toThrow(/requestedAt:/);
+    await expect(run({ strategy: 'quiet', reason: 'x', requestedBy: '' }, deps())).rejects.toThrow(/requestedBy:/);
+    await expect(run({ strategy: 'quiet', reason: 'x', deploymentId: '' }, deps())).rejects.toThrow(/deploymentId:/);
     expect(await rollbacks.query('quiet')).toEqual([]);
     expect((await deployments.query('quiet')).every((d) => d.status === 'active')).toBe(true);
   });
 
+  it('takes a reason of 1 to 1000 characters, exactly', async () => {
+    await seed('quiet', 2);
+    await expect(run({ strategy: 'quiet', reason: '' }, deps())).rejects.toThrow(/invalid rollback request: reason:/);
+    await expect(run({ strategy: 'quiet', reason: 'x'.repeat(1001) }, deps())).rejects.toThrow(/invalid rollback request: reason:/);
+    expect(await rollbacks.query('quiet')).toEqual([]);
+    expect(await run({ strategy: 'quiet', reason: 'x'.repeat(1000), deploymentId: 'quiet-d2' }, deps())).toMatchObject({ status: 'COMPLETED' });
+  });
+
+  it('cuts the alert subject to the 100 characters SNS allows, and not one character earlier', async () => {
+    // Subject "[tradai-<env>] <s> rolled back to <s>-d1": 32 + 2 * 34 = 100 characters with env "dev".
+    const s = 'a'.repeat(34);
+    await seed(s, 2);
+    expect(await run({ strategy: s, reason: 'x' }, deps())).toMatchObject({ alerted: true });
+    expect(published().Subject).toBe(`[tradai-dev] ${s} rolled back to ${s}-d1`);
+    expect(published().Subject).toHaveLength(100);
+    const t = 'b'.repeat(34);
+    await seed(t, 2);
+    expect(await run({ strategy: t, reason: 'x' }, deps({ environment: 'prod' }))).toMatchObject({ alerted: true });
+    expect(published(1).Subject).toBe(`[tradai-prod] ${t} rolled back to ${t}-d`);
+  });
+
   it('completes the record the caller wrote, and a retry of it is a no-op', async () => {
+    await seed('quiet', 2);
     const requestedAt = '2026-03-09T12:00:00.000Z';
     await rollbacks.put({ strategy: 'quiet', requested_at: requestedAt, reason: 'verifier', requested_by: 'deployment-verifier', from_deployment_id: 'quiet-d2', status: 'REQUESTED' });
     // SNS is down: the rollback still completes (an async retry must not roll back twice).
@@ -98,16 +171,57 @@ describe('rollback', () => {
     expect(r).toMatchObject({ status: 'COMPLETED', alerted: false, champion: 'unchanged' });
     expect(await rollbacks.query('quiet')).toEqual([expect.objectContaining({ requested_at: requestedAt, status: 'COMPLETED', requested_by: 'deployment-verifier' })]);
     const again = await run({ strategy: 'quiet', reason: 'verifier', requestedAt }, deps());
-    expect(again.status).toBe('ALREADY_DONE');
+    // Found by its record, which names the deployment it restored.
+    expect(again).toEqual({ status: 'ALREADY_DONE', strategy: 'quiet', currentDeploymentId: 'quiet-d1' });
     expect((await deployments.query('quiet')).length).toBe(3);
   });
 
+  it('goes ahead when the record the caller wrote is still REQUESTED or FAILED, and reports a completed one without its target as unknown', async () => {
+    await seed('quiet', 2);
+    const requestedAt = '2026-03-09T12:00:00.000Z';
+    await rollbacks.put({ strategy: 'quiet', requested_at: requestedAt, reason: 'verifier', requested_by: 'deployment-verifier', status: 'FAILED' });
+    expect(await run({ strategy: 'quiet', reason: 'verifier', requestedAt }, deps())).toMatchObject({ status: 'COMPLETED' });
+    await rollbacks.put({ strategy: 'quiet', requested_at: '2026-03-09T13:00:00.000Z', reason: 'old', requested_by: 'ops', status: 'COMPLETED' });
+    expect(await run({ strategy: 'quiet', reason: 'old', requestedAt: '2026-03-09T13:00:00.000Z' }, deps())).toEqual({ status: 'ALREADY_DONE', strategy: 'quiet', currentDeploymentId: 'unknown' });
+  });
+
   it('completes the rollback when MLflow is down, reporting the champion alias it could not move', async () => {
+    await seed('momentum', 2, true);
     mlflow.state.failWith = 503;
-    const r = await run({ strategy: 'mlfail', reason: 'drawdown', requestedBy: 'ops', deploymentId: 'mlfail-d2' }, deps());
+    const r = await run({ strategy: 'momentum', reason: 'drawdown', requestedBy: 'ops', deploymentId: 'momentum-d2' }, deps());
     expect(r).toMatchObject({ status: 'COMPLETED', champion: 'failed', alerted: true });
-    expect((await deployments.query('mlfail')).find((d) => d.deployment_id === 'mlfail-d2')).toMatchObject({ status: 'rolled_back' });
-    expect(mlflow.state.aliases['mlfail']).toEqual({ champion: '2' });
-    expect(alertOf()).toMatchObject({ severity: 'critical', message: expect.stringContaining('Champion alias of mlfail NOT moved back to v1') });
+    expect((await deployments.query('momentum')).find((d) => d.deployment_id === 'momentum-d2')).toMatchObject({ status: 'rolled_back' });
+    expect(mlflow.state.aliases['momentum']).toEqual({ champion: '2' });
+    expect(alertOf()).toMatchObject({ severity: 'critical', details: expect.objectContaining({ champion: 'failed' }) });
+    expect(alertOf().message).toMatch(/^momentum: momentum-d2 -> momentum-d1 \(config v1 restored as v3\)\. Reason: drawdown \(by ops\)\. Champion alias of momentum NOT moved back to v1: MLflow /);
+  });
+});
+
+describe('rollback under concurrency', () => {
+  it('two rollbacks that both read before either writes: exactly one restores, the other gets the conflict', async () => {
+    await seed('momentum', 2, true);
+    // Each rollback reads the latest config version (the number its conditional put claims) and
+    // waits until the other has read it too: both claim the same number.
+    const gate = barrier(2);
+    const doc = hookDocumentClient(db.doc, async (command, send) => {
+      const res = await send();
+      if (command instanceof QueryCommand) await gate.arrive();
+      return res;
+    });
+    const racing = deps({ configVersions: new Table<ConfigVersionItem>(doc, 'config_versions', configVersions.tableName) });
+    const results = await Promise.allSettled([
+      run({ strategy: 'momentum', reason: 'alarm A', requestedBy: 'ops' }, racing),
+      run({ strategy: 'momentum', reason: 'alarm B', requestedBy: 'ops' }, racing),
+    ]);
+    const won = results.filter((r) => r.status === 'fulfilled');
+    const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(won[0]!.value).toMatchObject({ status: 'COMPLETED', configVersion: 3, fromDeploymentId: 'momentum-d2' });
+    expect(lost).toHaveLength(1);
+    expect(lost[0]!.reason).toEqual(new ConflictError('config version 3 of momentum was written concurrently; retry the rollback'));
+    // One rollback, written once: one new version, one new deployment, one COMPLETED record.
+    expect((await configVersions.query('momentum')).map((c) => c.version)).toEqual([1, 2, 3]);
+    expect((await deployments.query('momentum')).filter((d) => d.source === 'rollback')).toHaveLength(1);
+    expect(await rollbacks.query('momentum')).toEqual([expect.objectContaining({ status: 'COMPLETED', to_config_version: 3 })]);
   });
 });
