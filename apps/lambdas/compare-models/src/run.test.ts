@@ -1,26 +1,31 @@
 import { ConflictError, MlflowClient, MlflowError, NotFoundError, tableFromEnv, type RetrainingItem, type Table } from '@tradai/domain';
-import { startDynalite, startFakeMlflow, type Dynalite, type FakeMlflow } from '@tradai/domain/testing';
+import { readBarrierClient, startDynalite, startFakeMlflow, type Dynalite, type FakeMlflow } from '@tradai/domain/testing';
 import { setLambdaEnv } from '@tradai/lambda-core/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { compareModels, type CompareDeps } from './run.js';
 
+// Every test gets its own table and model registry (the champion alias, the runs' metrics): no
+// test depends on, or repairs, another's changes.
 let db: Dynalite;
 let mlflow: FakeMlflow;
 let retraining: Table<RetrainingItem>;
 let deps: CompareDeps;
+const NOW = '2026-03-01T02:00:00.000Z';
 
-beforeAll(async () => {
-  [db, mlflow] = await Promise.all([startDynalite(), startFakeMlflow()]);
+beforeEach(async () => {
+  [db, mlflow] = await Promise.all([
+    startDynalite(),
+    startFakeMlflow({
+      models: { momo: [{ version: '1', run_id: 'r1' }, { version: '2', run_id: 'r2' }, { version: '3', run_id: 'r3' }], fresh: [{ version: '1', run_id: 'f1' }], bare: [{ version: '1' } as { version: string; run_id: string }] },
+      aliases: { momo: { champion: '1' } },
+      runs: { r1: { sharpe: 1.5 }, r2: { sharpe: 1.51 }, r3: { sharpe: 1.8 }, f1: { sharpe: 0.4 } },
+    }),
+  ]);
   await db.createTables(['retraining_state']);
   retraining = tableFromEnv(db.doc, 'retraining_state', db.tableEnv());
-  deps = { mlflow: new MlflowClient(mlflow.url), retraining, minImprovement: 0.02, now: () => new Date('2026-03-01T02:00:00Z') };
-  Object.assign(mlflow.state, {
-    models: { momo: [{ version: '1', run_id: 'r1' }, { version: '2', run_id: 'r2' }, { version: '3', run_id: 'r3' }], fresh: [{ version: '1', run_id: 'f1' }] },
-    aliases: { momo: { champion: '1' } },
-    runs: { r1: { sharpe: 1.5 }, r2: { sharpe: 1.51 }, r3: { sharpe: 1.8 }, f1: { sharpe: 0.4 } },
-  });
+  deps = { mlflow: new MlflowClient(mlflow.url), retraining, minImprovement: 0.02, now: () => new Date(NOW) };
 });
-afterAll(async () => {
+afterEach(async () => {
   await Promise.all([db.stop(), mlflow.stop()]);
 });
 
@@ -32,18 +37,39 @@ async function training(strategy: string, startedAt: string): Promise<{ strategy
 describe('compareModels', () => {
   it('promotes the newest version when it beats the champion, recording the decision', async () => {
     const out = await compareModels(deps, await training('momo', '2026-03-01T00:00:00Z'));
-    expect(out).toMatchObject({ decision: 'promote', candidateVersion: '3', candidateMetric: 1.8, championVersion: '1', championMetric: 1.5, modelName: 'momo' });
-    expect(await retraining.get({ strategy: 'momo', started_at: '2026-03-01T00:00:00Z' })).toMatchObject({ status: 'TRAINING', decision: 'promote', candidate_version: '3' });
+    expect(out).toEqual({
+      strategy: 'momo', startedAt: '2026-03-01T00:00:00Z', modelName: 'momo', decision: 'promote', reason: 'sharpe 1.8 vs champion 1.5 (delta 0.3, required >= 0.03)', metric: 'sharpe',
+      candidateVersion: '3', candidateMetric: 1.8, championVersion: '1', championMetric: 1.5,
+    });
+    expect(await retraining.get({ strategy: 'momo', started_at: '2026-03-01T00:00:00Z' })).toEqual({
+      strategy: 'momo', started_at: '2026-03-01T00:00:00Z', status: 'TRAINING', model_name: 'momo', decision: 'promote', decided_at: NOW,
+      candidate_version: '3', candidate_metric: 1.8, champion_version: '1', champion_metric: 1.5,
+    });
   });
 
   it('rejects a marginal candidate and marks the run REJECTED', async () => {
     const out = await compareModels(deps, { ...(await training('momo', '2026-03-01T01:00:00Z')), candidateVersion: '2' });
-    expect(out.decision).toBe('reject');
-    expect(await retraining.get({ strategy: 'momo', started_at: '2026-03-01T01:00:00Z' })).toMatchObject({ status: 'REJECTED', decision: 'reject' });
+    expect(out).toMatchObject({ decision: 'reject', candidateVersion: '2', candidateMetric: 1.51 });
+    expect(await retraining.get({ strategy: 'momo', started_at: '2026-03-01T01:00:00Z' })).toMatchObject({ status: 'REJECTED', decision: 'reject', completed_at: NOW, decided_at: NOW });
   });
 
-  it('promotes when there is no champion', async () => {
-    expect((await compareModels(deps, await training('fresh', '2026-03-01T00:00:00Z'))).decision).toBe('promote');
+  it('promotes when there is no champion, recording null for it', async () => {
+    expect(await compareModels(deps, await training('fresh', '2026-03-01T00:00:00Z'))).toMatchObject({ decision: 'promote', reason: 'no champion yet', championVersion: null, championMetric: null });
+    expect(await retraining.get({ strategy: 'fresh', started_at: '2026-03-01T00:00:00Z' })).toMatchObject({ champion_version: null, champion_metric: null });
+  });
+
+  it('promotes when the champion has no run to read the metric from', async () => {
+    mlflow.state.models.momo!.push({ version: '4' } as { version: string; run_id: string });
+    mlflow.state.aliases.momo!.champion = '4';
+    expect(await compareModels(deps, { ...(await training('momo', '2026-03-01T00:00:00Z')), candidateVersion: '3' })).toMatchObject({
+      decision: 'promote', reason: 'champion v4 has no metric "sharpe"', championVersion: '4', championMetric: null,
+    });
+  });
+
+  it('compares the model the request names, not the strategy', async () => {
+    mlflow.state.models.shared = [{ version: '7', run_id: 'r3' }];
+    const out = await compareModels(deps, { ...(await training('momo', '2026-03-01T00:00:00Z')), modelName: 'shared' });
+    expect(out).toMatchObject({ modelName: 'shared', candidateVersion: '7', decision: 'promote', championVersion: null });
   });
 
   it('returns the recorded decision on duplicate delivery without asking MLflow again', async () => {
@@ -53,29 +79,53 @@ describe('compareModels', () => {
     mlflow.state.aliases.momo!.champion = '3';
     const again = await compareModels(deps, input);
     expect(mlflow.state.requests.length).toBe(before);
-    expect({ ...again, reason: '' }).toEqual({ ...first, reason: '' });
-    mlflow.state.aliases.momo!.champion = '1';
+    expect(again).toEqual({ ...first, reason: 'decision already recorded' });
   });
 
-  it('names a missing run, a missing model and a run in the wrong state; writes nothing', async () => {
-    await expect(compareModels(deps, { strategy: 'momo', startedAt: '2020-01-01T00:00:00Z', metric: 'sharpe' })).rejects.toThrow(NotFoundError);
-    await expect(compareModels(deps, await training('ghost', '2026-03-01T00:00:00Z'))).rejects.toThrow('registered model ghost has no versions in MLflow');
-    await expect(compareModels(deps, { ...(await training('momo', '2026-03-03T00:00:00Z')), metric: 'sortino' })).rejects.toThrow('candidate momo v3 has no metric "sortino" in MLflow');
+  it('names a missing run, a missing model, a missing metric and a run in the wrong state; writes nothing', async () => {
+    await expect(compareModels(deps, { strategy: 'momo', startedAt: '2020-01-01T00:00:00Z', metric: 'sharpe' })).rejects.toThrow(new NotFoundError('retraining run momo@2020-01-01T00:00:00Z not found in retraining_state'));
+    await expect(compareModels(deps, await training('ghost', '2026-03-01T00:00:00Z'))).rejects.toThrow(new NotFoundError('registered model ghost has no versions in MLflow'));
+    await expect(compareModels(deps, { ...(await training('momo', '2026-03-03T00:00:00Z')), metric: 'sortino' })).rejects.toThrow(new NotFoundError('candidate momo v3 has no metric "sortino" in MLflow'));
+    await expect(compareModels(deps, await training('bare', '2026-03-03T00:00:00Z'))).rejects.toThrow(new NotFoundError('candidate bare v1 has no metric "sharpe" in MLflow'));
     await retraining.put({ strategy: 'momo', started_at: '2026-03-04T00:00:00Z', status: 'SKIPPED' });
-    await expect(compareModels(deps, { strategy: 'momo', startedAt: '2026-03-04T00:00:00Z', metric: 'sharpe' })).rejects.toThrow(ConflictError);
-    expect((await retraining.get({ strategy: 'ghost', started_at: '2026-03-01T00:00:00Z' }))?.decision).toBeUndefined();
+    await expect(compareModels(deps, { strategy: 'momo', startedAt: '2026-03-04T00:00:00Z', metric: 'sharpe' })).rejects.toThrow(new ConflictError('retraining run momo@2026-03-04T00:00:00Z is SKIPPED, not TRAINING'));
+    for (const [strategy, startedAt] of [['ghost', '2026-03-01T00:00:00Z'], ['momo', '2026-03-03T00:00:00Z'], ['bare', '2026-03-03T00:00:00Z']]) {
+      expect((await retraining.get({ strategy, started_at: startedAt }))?.decision).toBeUndefined();
+    }
   });
 
   it('fails on an MLflow outage without recording a decision', async () => {
     const input = await training('momo', '2026-03-05T00:00:00Z');
     mlflow.state.failWith = 503;
-    try {
-      await expect(compareModels(deps, input)).rejects.toThrow(MlflowError);
-    } finally {
-      mlflow.state.failWith = undefined;
-    }
+    await expect(compareModels(deps, input)).rejects.toThrow(MlflowError);
     expect((await retraining.get({ strategy: 'momo', started_at: '2026-03-05T00:00:00Z' }))?.decision).toBeUndefined();
+    mlflow.state.failWith = undefined;
     expect((await compareModels(deps, input)).decision).toBe('promote');
+  });
+});
+
+describe('compareModels under concurrency', () => {
+  it('two comparisons that both read before either writes a rejection: one records it, the other returns the recorded decision', async () => {
+    const input = { ...(await training('momo', '2026-03-01T00:00:00Z')), candidateVersion: '2' };
+    const { doc } = readBarrierClient(db.doc, 2);
+    const racing = { ...deps, retraining: tableFromEnv(doc, 'retraining_state', db.tableEnv()) };
+    const [a, b] = await Promise.all([compareModels(racing, input), compareModels(racing, input)]);
+    expect([a.reason, b.reason].filter((r) => r === 'decision already recorded')).toHaveLength(1);
+    expect({ ...a, reason: '' }).toEqual({ ...b, reason: '' });
+    expect(await retraining.get({ strategy: 'momo', started_at: '2026-03-01T00:00:00Z' })).toMatchObject({ status: 'REJECTED', decision: 'reject' });
+  });
+
+  it('a run failed by someone else after the comparison read it gets no decision: the conflict is named', async () => {
+    const input = await training('momo', '2026-03-01T00:00:00Z');
+    const stale = Object.create(retraining) as Table<RetrainingItem>;
+    let reads = 0;
+    stale.get = async (key) => {
+      const item = await retraining.get(key);
+      if (++reads === 1) await retraining.put({ strategy: 'momo', started_at: '2026-03-01T00:00:00Z', status: 'FAILED' });
+      return item;
+    };
+    await expect(compareModels({ ...deps, retraining: stale }, input)).rejects.toThrow(new ConflictError('retraining run momo@2026-03-01T00:00:00Z changed while comparing'));
+    expect(await retraining.get({ strategy: 'momo', started_at: '2026-03-01T00:00:00Z' })).toEqual({ strategy: 'momo', started_at: '2026-03-01T00:00:00Z', status: 'FAILED' });
   });
 });
 
