@@ -69,7 +69,7 @@ describe('consumeResults', () => {
     const bad = file();
     bad.trades[0]!.profitAbs = 'lots' as unknown as number;
     await put('r/bad.json', bad);
-    await expect(consumeResults(deps, { workflowId: 'bt-bad', resultKey: 'r/bad.json' })).rejects.toThrow(/trades\.0\.profitAbs/);
+    await expect(consumeResults(deps, { workflowId: 'bt-bad', resultKey: 'r/bad.json' })).rejects.toThrow(/^invalid result file s3:\/\/\S+\/r\/bad\.json: trades\.0\.profitAbs/);
     await put('r/notjson.json', 'equity,1000');
     await expect(consumeResults(deps, { workflowId: 'bt-bad', resultKey: 'r/notjson.json' })).rejects.toThrow(/\(root\): body is not valid JSON/);
     await put('r/other.json', file('other'));

@@ -74,7 +74,8 @@ describe('validateStrategy', () => {
   });
 
   it('uses the latest version by default and reports a malformed config by field', async () => {
-    await expect(validateStrategy(deps, { workflowId: 'bt-1', strategy: 'momo', parameters: {} })).rejects.toThrow(/parameters\.x\.type/);
+    // The message names the file it came from, so an operator can open the bad config.
+    await expect(validateStrategy(deps, { workflowId: 'bt-1', strategy: 'momo', parameters: {} })).rejects.toThrow(/^invalid strategy config s3:\/\/\S+\/momo\/broken\.json: parameters\.x\.type/);
   });
 
   it('refuses a config file that names another strategy', async () => {

@@ -18,6 +18,10 @@ describe('parseImageRef', () => {
   it('refuses non-ECR and unpinned references naming the image field', () => {
     expect(() => parseImageRef('docker.io/library/node:22')).toThrow(new ValidationError('invalid config version: image: "docker.io/library/node:22" is not an ECR image reference', 'image'));
     expect(() => parseImageRef('123456789012.dkr.ecr.eu-west-1.amazonaws.com/tradai/x')).toThrow(/has neither tag nor digest/);
+    // toThrow(error) compares messages only: the field path the API reports is checked apart.
+    for (const bad of ['docker.io/library/node:22', '123456789012.dkr.ecr.eu-west-1.amazonaws.com/tradai/x']) {
+      expect(() => parseImageRef(bad)).toThrow(expect.objectContaining({ name: 'ValidationError', path: 'image' }));
+    }
   });
 
   it('takes China regions and nested repositories', () => {
