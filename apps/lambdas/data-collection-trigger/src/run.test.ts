@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { captureLogs } from '@tradai/lambda-core/testing';
+import { withLogs, type LogLine } from '@tradai/lambda-core/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.hoisted(() => {
@@ -10,20 +10,10 @@ vi.hoisted(() => {
 const { run: runQuiet } = await import('./run.js');
 type Deps = import('./run.js').Deps;
 
-/** run() with its log lines captured (kept off the test output); they are returned on success. */
-let lastLogs: Record<string, unknown>[] = [];
+/** run() with its log lines captured (kept off the test output), also when it throws. */
+let lastLogs: LogLine[] = [];
 async function run(event: unknown, d: Deps) {
-  let result: Awaited<ReturnType<typeof runQuiet>> | undefined;
-  let error: unknown;
-  lastLogs = await captureLogs(async () => {
-    try {
-      result = await runQuiet(event, d);
-    } catch (err) {
-      error = err;
-    }
-  });
-  if (error) throw error;
-  return result!;
+  return withLogs(() => runQuiet(event, d), (logs) => (lastLogs = logs));
 }
 
 let server: Server;

@@ -1,7 +1,7 @@
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { Table, type DeploymentItem, type DriftItem } from '@tradai/domain';
 import { startDynalite, type Dynalite } from '@tradai/domain/testing';
-import { captureLogs } from '@tradai/lambda-core/testing';
+import { captureLogs, importWithLogLevel } from '@tradai/lambda-core/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -54,15 +54,7 @@ beforeEach(async () => {
 afterEach(() => db.stop());
 
 /** run() from a fresh module whose logger writes INFO (the one imported above is SILENT). */
-async function loggingRun(): Promise<typeof run> {
-  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'INFO');
-  vi.resetModules();
-  try {
-    return (await import('./run.js')).run;
-  } finally {
-    vi.unstubAllEnvs();
-  }
-}
+const loggingRun = async (): Promise<typeof run> => (await importWithLogLevel('INFO', () => import('./run.js'))).run;
 
 const deps = (over: Partial<Deps> = {}): Deps => ({ deployments, drift, sfn: new SFNClient({ region: 'us-east-1' }), retrainingWorkflowArn: ARN, distributions, threshold: 0.3, now: () => NOW, ...over });
 

@@ -6,7 +6,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SERVICE_ENDPOINTS, SERVICE_ENDPOINT_NAMES } from '@tradai/contracts';
 import { Table, type HealthItem } from '@tradai/domain';
 import { createTableInput, startDynalite, type Dynalite } from '@tradai/domain/testing';
-import { captureLogs } from '@tradai/lambda-core/testing';
+import { withLogs, type LogLine } from '@tradai/lambda-core/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -67,17 +67,9 @@ const alertBody = (i = 0) => JSON.parse(sns.commandCalls(PublishCommand)[i]!.arg
 
 /** run() with its log lines (captured, so they also stay out of the test output). */
 async function runLogged(event: unknown, d: Deps = deps()) {
-  let result: Awaited<ReturnType<typeof run>> | undefined;
-  let error: unknown;
-  const logs = await captureLogs(async () => {
-    try {
-      result = await run(event, d);
-    } catch (err) {
-      error = err;
-    }
-  });
-  if (error) throw error;
-  return { result: result!, logs };
+  let logs: LogLine[] = [];
+  const result = await withLogs(() => run(event, d), (l) => (logs = l));
+  return { result, logs };
 }
 
 describe('health-check run', () => {

@@ -5,7 +5,7 @@ import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwat
 import { Table, type TradingItem } from '@tradai/domain';
 import { startDynalite, type Dynalite } from '@tradai/domain/testing';
 import { localBlobs } from '@tradai/market-data';
-import { captureLogs } from '@tradai/lambda-core/testing';
+import { withLogs, type LogLine } from '@tradai/lambda-core/testing';
 import { replayBots } from '@tradai/trading-engine';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
@@ -36,17 +36,9 @@ beforeEach(() => cw.reset());
 
 /** run() with its log lines (captured, so they also stay out of the test output). */
 async function runLogged(event: unknown, d: Deps) {
-  let result: Awaited<ReturnType<typeof run>> | undefined;
-  let error: unknown;
-  const logs = await captureLogs(async () => {
-    try {
-      result = await run(event, d);
-    } catch (err) {
-      error = err;
-    }
-  });
-  if (error) throw error;
-  return { result: result!, logs };
+  let logs: LogLine[] = [];
+  const result = await withLogs(() => run(event, d), (l) => (logs = l));
+  return { result, logs };
 }
 
 const deps = (): Deps => ({ bots, cloudwatch: new CloudWatchClient({ region: 'us-east-1' }), environment: 'dev', staleSeconds: 180, now: () => NOW });

@@ -6,7 +6,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { PLATFORM_MANIFEST_KEY, type TableKey } from '@tradai/contracts';
 import { Table, type ConfigVersionItem, type DeploymentItem, type InfraDriftItem } from '@tradai/domain';
 import { createTableInput, localTableName, startDynalite, type Dynalite } from '@tradai/domain/testing';
-import { captureLogs } from '@tradai/lambda-core/testing';
+import { withLogs, type LogLine } from '@tradai/lambda-core/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -91,19 +91,9 @@ const deps = (over: Partial<Deps> = {}): Deps => ({
 });
 
 /** run() with its log lines captured (kept off the test output). */
-let lastLogs: Record<string, unknown>[] = [];
+let lastLogs: LogLine[] = [];
 async function run(event: unknown, d: Deps = deps()) {
-  let result: Awaited<ReturnType<typeof runQuiet>> | undefined;
-  let error: unknown;
-  lastLogs = await captureLogs(async () => {
-    try {
-      result = await runQuiet(event, d);
-    } catch (err) {
-      error = err;
-    }
-  });
-  if (error) throw error;
-  return result!;
+  return withLogs(() => runQuiet(event, d), (logs) => (lastLogs = logs));
 }
 
 /** The alert run() published (parsed from the SNS message body). */

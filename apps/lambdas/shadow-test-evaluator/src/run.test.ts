@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { Table, type ShadowTestItem, type TradingItem } from '@tradai/domain';
 import { readBarrierClient, startDynalite, type Dynalite } from '@tradai/domain/testing';
-import { captureLogs } from '@tradai/lambda-core/testing';
+import { captureLogs, importWithLogLevel } from '@tradai/lambda-core/testing';
 import { localBlobs } from '@tradai/market-data';
 import { replayBots } from '@tradai/trading-engine';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -44,15 +44,7 @@ beforeEach(async () => {
 afterEach(() => db.stop());
 
 /** run() from a fresh module whose logger writes INFO (the one imported above is SILENT). */
-async function loggingRun(): Promise<typeof run> {
-  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'INFO');
-  vi.resetModules();
-  try {
-    return (await import('./run.js')).run;
-  } finally {
-    vi.unstubAllEnvs();
-  }
-}
+const loggingRun = async (): Promise<typeof run> => (await importWithLogLevel('INFO', () => import('./run.js'))).run;
 
 const deps = (over: Partial<Deps> = {}): Deps => ({ tests, trading, sns: new SNSClient({ region: 'us-east-1' }), alertsTopicArn: 'arn:aws:sns:us-east-1:0:alerts', environment: 'dev', settings: { minShadowHours: 24, minPnlEdge: 0 }, now: () => new Date(NOW), ...over });
 const published = () => sns.commandCalls(PublishCommand).map((c) => c.args[0].input);

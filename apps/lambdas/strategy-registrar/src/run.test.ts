@@ -2,7 +2,7 @@ import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, Table, type ConfigVersionItem, type DeploymentItem } from '@tradai/domain';
 import { hookDocumentClient, readBarrierClient, startDynalite, type Dynalite } from '@tradai/domain/testing';
-import { captureLogs, snsEvent } from '@tradai/lambda-core/testing';
+import { captureLogs, importWithLogLevel, snsEvent } from '@tradai/lambda-core/testing';
 import type { SNSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
@@ -36,15 +36,7 @@ beforeEach(async () => {
 afterEach(() => db.stop());
 
 /** run() from a fresh module whose logger writes INFO (the one imported above is SILENT). */
-async function loggingRun(): Promise<typeof run> {
-  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'INFO');
-  vi.resetModules();
-  try {
-    return (await import('./run.js')).run;
-  } finally {
-    vi.unstubAllEnvs();
-  }
-}
+const loggingRun = async (): Promise<typeof run> => (await importWithLogLevel('INFO', () => import('./run.js'))).run;
 
 const deps = (over: Partial<Deps> = {}): Deps => ({ configVersions, deployments, ecr: new ECRClient({ region: 'us-east-1' }), now: () => new Date((clock += 60_000)), ...over });
 const versionsOf = (s: string) => configVersions.query(s);
