@@ -115,6 +115,22 @@ describe('compareModels under concurrency', () => {
     expect(await retraining.get({ strategy: 'momo', started_at: '2026-03-01T00:00:00Z' })).toMatchObject({ status: 'REJECTED', decision: 'reject' });
   });
 
+  it('two comparisons that both read before either writes a promotion (status stays TRAINING): one records it, the other returns it', async () => {
+    const input = { ...(await training('momo', '2026-03-01T00:00:00Z')), candidateVersion: '3' };
+    const { doc } = readBarrierClient(db.doc, 2);
+    const table = tableFromEnv(doc, 'retraining_state', db.tableEnv());
+    const [a, b] = await Promise.all([
+      compareModels({ ...deps, retraining: table, now: () => new Date('2026-03-01T02:00:01.000Z') }, input),
+      compareModels({ ...deps, retraining: table, now: () => new Date('2026-03-01T02:00:02.000Z') }, input),
+    ]);
+    expect([a, b].map((r) => r.decision)).toEqual(['promote', 'promote']);
+    expect([a.reason, b.reason].filter((r) => r === 'decision already recorded')).toHaveLength(1);
+    const stored = await retraining.get({ strategy: 'momo', started_at: '2026-03-01T00:00:00Z' });
+    // The loser overwrote nothing: the decision time is the winner's.
+    const winnerAt = a.reason === 'decision already recorded' ? '2026-03-01T02:00:02.000Z' : '2026-03-01T02:00:01.000Z';
+    expect(stored).toMatchObject({ status: 'TRAINING', decision: 'promote', candidate_version: '3', decided_at: winnerAt });
+  });
+
   it('a run failed by someone else after the comparison read it gets no decision: the conflict is named', async () => {
     const input = await training('momo', '2026-03-01T00:00:00Z');
     const stale = Object.create(retraining) as Table<RetrainingItem>;

@@ -26,7 +26,7 @@ function fromRecord(r: RetrainingItem, metric: string, reason: string): CompareM
 /**
  * Compares the candidate (given, or the newest registered version) with the `champion` alias on
  * `metric` and records the decision on the run's retraining_state record (conditional on it being
- * TRAINING). A duplicate delivery returns the recorded decision without calling MLflow.
+ * TRAINING with no decision yet). A duplicate delivery returns the recorded decision without calling MLflow.
  */
 export async function compareModels(deps: CompareDeps, input: CompareModelsInput): Promise<CompareModelsOutput> {
   const key = { strategy: input.strategy, started_at: input.startedAt };
@@ -58,7 +58,9 @@ export async function compareModels(deps: CompareDeps, input: CompareModelsInput
     decided_at: now,
     ...(decision === 'reject' ? { status: 'REJECTED' as const, completed_at: now } : {}),
   };
-  const updated = await deps.retraining.update(key, fields, { status: 'TRAINING' });
+  // A promotion leaves the run TRAINING, so the status alone cannot stop a second comparison that
+  // read before this write: the decision itself is written once.
+  const updated = await deps.retraining.update(key, fields, { status: 'TRAINING', decision: undefined });
   if (!updated) {
     const again = await deps.retraining.get(key);
     if (again?.decision) return fromRecord(again, input.metric, 'decision already recorded');

@@ -83,8 +83,9 @@ export class Table<Item extends object> {
 
   /**
    * Sets `fields` on an existing item; with `expect`, only if each named attribute currently
-   * equals the given value. Returns the new item, or undefined when the item is missing or a
-   * condition failed (nothing written).
+   * equals the given value, or is absent where the value is `undefined` (a field that may be
+   * written once, such as a recorded decision). Returns the new item, or undefined when the item
+   * is missing or a condition failed (nothing written).
    */
   async update(key: Partial<Item>, fields: Partial<Item>, expect: Partial<Item> = {}): Promise<Item | undefined> {
     const names: Record<string, string> = { '#h': this.schema.hashKey.name };
@@ -99,6 +100,10 @@ export class Table<Item extends object> {
     const conds = ['attribute_exists(#h)'];
     Object.entries(expect).forEach(([k, v], i) => {
       names[`#e${i}`] = k;
+      if (v === undefined) {
+        conds.push(`attribute_not_exists(#e${i})`);
+        return;
+      }
       values[`:e${i}`] = v;
       conds.push(`#e${i} = :e${i}`);
     });

@@ -114,6 +114,20 @@ describe('race guards (both writers read before either writes)', () => {
     expect((await t.update({ workflow_id: 'w' }, { error: 'y' }, { status: 'RUNNING', strategy: 's' }))?.error).toBe('y');
   });
 
+  it('update expecting an attribute absent: written once; of two writers only one sets it, the other writes nothing', async () => {
+    const t = workflowTable();
+    await t.put({ workflow_id: 'w', workflow_type: 'backtest', status: 'RUNNING', created_at: 'a', updated_at: 'a' });
+    const [first, second] = await Promise.all([
+      t.update({ workflow_id: 'w' }, { result_key: 'first', updated_at: 'b' }, { status: 'RUNNING', result_key: undefined }),
+      t.update({ workflow_id: 'w' }, { result_key: 'second', updated_at: 'c' }, { status: 'RUNNING', result_key: undefined }),
+    ]);
+    expect([first, second].filter((x) => x !== undefined)).toHaveLength(1);
+    expect(await t.get({ workflow_id: 'w' })).toEqual(first ?? second);
+    // Once set, the absent condition fails even though the other expected value still holds.
+    expect(await t.update({ workflow_id: 'w' }, { result_key: 'third' }, { status: 'RUNNING', result_key: undefined })).toBeUndefined();
+    expect((await t.get({ workflow_id: 'w' }))?.result_key).toBe((first ?? second)?.result_key);
+  });
+
   it('transition: of two writers leaving RUNNING for different terminal states, one wins and the other is refused', async () => {
     await workflowRepo().table.put({ workflow_id: 'wf', workflow_type: 'backtest', status: 'RUNNING', created_at: 'a', updated_at: 'a' });
     const gated = readBarrierClient(db.doc);
