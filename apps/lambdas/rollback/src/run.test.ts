@@ -198,30 +198,90 @@ describe('rollback', () => {
 });
 
 describe('rollback under concurrency', () => {
-  it('two rollbacks that both read before either writes: exactly one restores, the other gets the conflict', async () => {
+  /** Settled results split into the values of those that resolved and the errors of those that threw. */
+  const split = (results: PromiseSettledResult<Awaited<ReturnType<typeof run>>>[]) => ({
+    values: results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : [])),
+    errors: results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : [])),
+  });
+
+  /** One rollback, written once: one new version, one new deployment, one COMPLETED record. */
+  async function expectOneRollback(): Promise<void> {
+    expect((await configVersions.query('momentum')).map((c) => c.version)).toEqual([1, 2, 3]);
+    expect((await deployments.query('momentum')).filter((d) => d.source === 'rollback')).toHaveLength(1);
+    expect((await deployments.get({ strategy: 'momentum', deployed_at: '2026-02-01T00:00:00.000Z' }))?.status).toBe('rolled_back');
+    expect(await rollbacks.query('momentum')).toEqual([expect.objectContaining({ status: 'COMPLETED', to_config_version: 3 })]);
+  }
+
+  it('two rollbacks that both read the history before either writes: exactly one restores, the other finds it done', async () => {
     await seed('momentum', 2, true);
-    // Each rollback reads the latest config version (the number its conditional put claims) and
-    // waits until the other has read it too: both claim the same number.
     const gate = barrier(2);
     const doc = hookDocumentClient(db.doc, async (command, send) => {
       const res = await send();
       if (command instanceof QueryCommand) await gate.arrive();
       return res;
     });
+    const racing = deps({ deployments: new Table<DeploymentItem>(doc, 'deployments', deployments.tableName) });
+    const { values, errors } = split(await Promise.allSettled([run({ strategy: 'momentum', reason: 'alarm A', requestedBy: 'ops' }, racing), run({ strategy: 'momentum', reason: 'alarm B', requestedBy: 'ops' }, racing)]));
+    expect(errors).toEqual([]);
+    expect(values.map((v) => v.status).sort()).toEqual(['ALREADY_DONE', 'COMPLETED']);
+    expect(values.find((v) => v.status === 'COMPLETED')).toMatchObject({ configVersion: 3, fromDeploymentId: 'momentum-d2' });
+    await expectOneRollback();
+  });
+
+  it('the loser reads the history before the winner writes and the latest version after it: still one rollback', async () => {
+    await seed('momentum', 2, true);
+    // B plans from the history A also read, then waits for A to finish before going on: without
+    // the claim on the abandoned deployment it would append version 4 and restore a second time.
+    const bothPlanned = barrier(2);
+    let aDone!: () => void;
+    const aFinished = new Promise<void>((r) => (aDone = r));
+    const hooked = (waitForA: boolean) => {
+      let queries = 0;
+      return new Table<DeploymentItem>(
+        hookDocumentClient(db.doc, async (command, send) => {
+          const res = await send();
+          // Only the first query is the history the plan is made from.
+          if (command instanceof QueryCommand && ++queries === 1) {
+            await bothPlanned.arrive();
+            if (waitForA) await aFinished;
+          }
+          return res;
+        }),
+        'deployments',
+        deployments.tableName,
+      );
+    };
+    const a = run({ strategy: 'momentum', reason: 'alarm A', requestedBy: 'ops' }, deps({ deployments: hooked(false) })).finally(() => aDone());
+    const b = run({ strategy: 'momentum', reason: 'alarm B', requestedBy: 'ops' }, deps({ deployments: hooked(true) }));
+    const [ra, rb] = await Promise.all([a, b]);
+    expect(ra).toMatchObject({ status: 'COMPLETED', configVersion: 3, fromDeploymentId: 'momentum-d2' });
+    expect(rb).toEqual({ status: 'ALREADY_DONE', strategy: 'momentum', currentDeploymentId: (ra as { toDeploymentId: string }).toDeploymentId });
+    await expectOneRollback();
+  });
+
+  it('a retry after a crash past the claim (the deployment already rolled_back, nothing else written) completes the rollback', async () => {
+    await seed('momentum', 2, true);
+    await deployments.update({ strategy: 'momentum', deployed_at: '2026-02-01T00:00:00.000Z' }, { status: 'rolled_back' });
+    expect(await run({ strategy: 'momentum', reason: 'alarm', requestedBy: 'ops', deploymentId: 'momentum-d2' }, deps())).toMatchObject({ status: 'COMPLETED', configVersion: 3, fromDeploymentId: 'momentum-d2' });
+    await expectOneRollback();
+  });
+
+  it('a config version appended by someone else meanwhile: the conflict is named and the claimed deployment is given back', async () => {
+    await seed('momentum', 2, true);
+    // A registration appends version 3 between the rollback's read of the latest version and its put.
+    const doc = hookDocumentClient(db.doc, async (command, send) => {
+      const res = await send();
+      if (command instanceof QueryCommand) await configVersions.put({ strategy: 'momentum', version: 3, config_key: 'cfg/momentum/3.json', image: 'repo@sha256:3', created_at: '2026-03-09T00:00:00.000Z', source: 'strategy-registrar' });
+      return res;
+    });
     const racing = deps({ configVersions: new Table<ConfigVersionItem>(doc, 'config_versions', configVersions.tableName) });
-    const results = await Promise.allSettled([
-      run({ strategy: 'momentum', reason: 'alarm A', requestedBy: 'ops' }, racing),
-      run({ strategy: 'momentum', reason: 'alarm B', requestedBy: 'ops' }, racing),
+    await expect(run({ strategy: 'momentum', reason: 'alarm', requestedBy: 'ops' }, racing)).rejects.toThrow(new ConflictError('config version 3 of momentum was written concurrently; retry the rollback'));
+    expect((await deployments.query('momentum')).map((d) => [d.deployment_id, d.status])).toEqual([
+      ['momentum-d1', 'active'],
+      ['momentum-d2', 'active'],
     ]);
-    const won = results.filter((r) => r.status === 'fulfilled');
-    const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-    expect(won).toHaveLength(1);
-    expect(won[0]!.value).toMatchObject({ status: 'COMPLETED', configVersion: 3, fromDeploymentId: 'momentum-d2' });
-    expect(lost).toHaveLength(1);
-    expect(lost[0]!.reason).toEqual(new ConflictError('config version 3 of momentum was written concurrently; retry the rollback'));
-    // One rollback, written once: one new version, one new deployment, one COMPLETED record.
-    expect((await configVersions.query('momentum')).map((c) => c.version)).toEqual([1, 2, 3]);
-    expect((await deployments.query('momentum')).filter((d) => d.source === 'rollback')).toHaveLength(1);
-    expect(await rollbacks.query('momentum')).toEqual([expect.objectContaining({ status: 'COMPLETED', to_config_version: 3 })]);
+    expect(await rollbacks.query('momentum')).toEqual([]);
+    // The retry the message asks for goes through on version 4.
+    expect(await run({ strategy: 'momentum', reason: 'alarm', requestedBy: 'ops' }, deps())).toMatchObject({ status: 'COMPLETED', configVersion: 4, fromDeploymentId: 'momentum-d2' });
   });
 });

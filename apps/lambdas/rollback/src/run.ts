@@ -55,9 +55,10 @@ async function alert(deps: Deps, severity: 'warning' | 'critical', subject: stri
 }
 
 /**
- * Restores the previous deployment: new config version with the old content (restored_from), a
- * new deployment on it, the abandoned deployment marked rolled_back, a COMPLETED rollback record
- * and an alert. Refusals (nothing to restore, stale request) are recorded as FAILED and thrown.
+ * Restores the previous deployment: the abandoned deployment claimed (marked rolled_back,
+ * conditionally), a new config version with the old content (restored_from), a new deployment on
+ * it, a COMPLETED rollback record and an alert. A rollback that loses the claim to a concurrent one
+ * answers ALREADY_DONE. Refusals (nothing to restore, stale request) are recorded as FAILED and thrown.
  */
 export async function run(event: unknown, deps: Deps): Promise<RollbackResult> {
   const e = parseEvent(RollbackEvent, event, 'rollback request');
@@ -89,15 +90,28 @@ export async function run(event: unknown, deps: Deps): Promise<RollbackResult> {
 
   const restored = await deps.configVersions.get({ strategy: e.strategy, version: plan.to.config_version });
   if (!restored) return refuse(new NotFoundError(`config version ${plan.to.config_version} of ${e.strategy} (used by deployment ${plan.to.deployment_id}) does not exist`));
+
+  // Claim the abandoned deployment before writing anything: of two rollbacks that planned from the
+  // same history, only one moves it off the status both read, so only one restores. (A retry after
+  // a crash past this point reads it rolled_back and claims it again.)
+  const fromKey = { strategy: plan.from.strategy, deployed_at: plan.from.deployed_at };
+  if (!(await deps.deployments.update(fromKey, { status: 'rolled_back' }, { status: plan.from.status }))) {
+    const [current] = await deps.deployments.query(e.strategy, { newestFirst: true, limit: 1 });
+    logger.info('rolled back concurrently', { strategy: e.strategy, deploymentId: plan.from.deployment_id });
+    return { status: 'ALREADY_DONE', strategy: e.strategy, currentDeploymentId: current?.deployment_id ?? plan.from.deployment_id };
+  }
   const latest = await deps.configVersions.latest(e.strategy);
   const now = deps.now().toISOString();
   const writes = rollbackWrites(plan, restored, latest?.version ?? 0, request, requestedAt, now);
 
   if (!(await deps.configVersions.putIfAbsent(writes.configVersion))) {
+    // Someone appended a config version meanwhile (a registration, a promotion): give the claim
+    // back so a retry finds the deployment as it was, and nothing is half-written.
+    // (A deployment written without a status keeps rolled_back: a retry claims it from there.)
+    if (plan.from.status) await deps.deployments.update(fromKey, { status: plan.from.status }, { status: 'rolled_back' });
     throw new ConflictError(`config version ${writes.configVersion.version} of ${e.strategy} was written concurrently; retry the rollback`);
   }
   await deps.deployments.putIfAbsent(writes.deployment);
-  await deps.deployments.update({ strategy: plan.from.strategy, deployed_at: plan.from.deployed_at }, { status: 'rolled_back' });
   await deps.rollbacks.put(writes.record);
 
   // After the rollback is recorded: an MLflow outage must not block restoring trading, so a failed
