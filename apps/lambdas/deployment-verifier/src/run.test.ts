@@ -215,6 +215,32 @@ describe('deployment-verifier under concurrency', () => {
     const winner = a.marked ? 31 : 32;
     expect(await t.deployments.latest('good')).toMatchObject({ status: 'verified', verified_at: iso(winner) });
   });
+  it('two verifiers that both see the regression before either asks: exactly one records and invokes a rollback', async () => {
+    const bad = await deployed('bad', 0.12);
+    // Both read the rollback history (no request yet) before either writes.
+    const { doc } = readBarrierClient(db.doc, 2);
+    const racing = { rollbacks: new Table<RollbackItem>(doc, 'rollback_state', t.rollbacks.tableName) };
+    const [a, b] = await Promise.all([run(bad, deps(5, racing)), run(bad, deps(6, racing))]);
+    expect([a.rollback, b.rollback].sort()).toEqual(['already-requested', 'invoked']);
+    expect(lambda).toHaveReceivedCommandTimes(InvokeCommand, 1);
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 0);
+    const winnerAt = a.rollback === 'invoked' ? iso(5) : iso(6);
+    expect(await t.rollbacks.query('bad')).toEqual([expect.objectContaining({ requested_at: winnerAt, status: 'REQUESTED' })]);
+    expect(invokedWith()).toMatchObject({ requestedAt: winnerAt });
+    expect(await t.deployments.latest('bad')).toMatchObject({ rollback_requested_at: winnerAt });
+  });
+
+  it('after a FAILED request, two verifiers asking again: one claims over the failed request, the other asks for nothing', async () => {
+    const bad = await deployed('bad', 0.12);
+    await t.deployments.update({ strategy: 'bad', deployed_at: iso(0) }, { rollback_requested_at: iso(1) });
+    await t.rollbacks.put({ strategy: 'bad', requested_at: iso(1), reason: 'r', requested_by: 'deployment-verifier', from_deployment_id: 'bad-d2', status: 'FAILED' });
+    const { doc } = readBarrierClient(db.doc, 2);
+    const racing = { rollbacks: new Table<RollbackItem>(doc, 'rollback_state', t.rollbacks.tableName) };
+    const [a, b] = await Promise.all([run(bad, deps(5, racing)), run(bad, deps(6, racing))]);
+    expect([a.rollback, b.rollback].sort()).toEqual(['already-requested', 'invoked']);
+    expect(lambda).toHaveReceivedCommandTimes(InvokeCommand, 1);
+    expect((await t.rollbacks.query('bad')).map((r) => r.status)).toEqual(['FAILED', 'REQUESTED']);
+  });
 });
 
 describe('deployment-verifier on rows the trading engine wrote', () => {

@@ -46,9 +46,9 @@ async function invokeRollback(deps: Deps, payload: Record<string, unknown>): Pro
 }
 
 /**
- * Verifies one deployment. On regression it records a REQUESTED rollback and invokes the rollback
- * function synchronously (which completes that record); a second verification of the same
- * deployment finds the record and does not roll back twice.
+ * Verifies one deployment. On regression it claims the request on the deployment, records a
+ * REQUESTED rollback and invokes the rollback function synchronously (which completes that
+ * record); a second verification of the same deployment, concurrent or later, does not roll back twice.
  */
 export async function run(event: unknown, deps: Deps): Promise<VerifyResult> {
   const e = parseEvent(VerifyEvent, event, 'deployment-verifier event');
@@ -79,6 +79,18 @@ export async function run(event: unknown, deps: Deps): Promise<VerifyResult> {
 
   const reason = `deployment ${e.deploymentId} regressed: ${verdict.reasons.join('; ')}`;
   const record: RollbackItem = { strategy: e.strategy, requested_at: nowDate.toISOString(), reason, requested_by: 'deployment-verifier', from_deployment_id: e.deploymentId, status: 'REQUESTED' };
+  // Claim the request on the deployment, conditional on the value read with it (absent, or the
+  // request that FAILED): a second verifier that also saw no live request asks for nothing, rather
+  // than invoking a rollback that loses and reporting it FAILED with a critical alert.
+  const claimed = await deps.deployments.update(
+    { strategy: deployment.strategy, deployed_at: deployment.deployed_at },
+    { rollback_requested_at: record.requested_at },
+    { rollback_requested_at: deployment.rollback_requested_at },
+  );
+  if (!claimed) {
+    logger.info('rollback requested concurrently', { ...base });
+    return { ...base, rollback: 'already-requested' };
+  }
   await deps.rollbacks.put(record);
   try {
     await invokeRollback(deps, { strategy: e.strategy, reason, requestedBy: 'deployment-verifier', deploymentId: e.deploymentId, requestedAt: record.requested_at });

@@ -109,6 +109,11 @@ export interface DeploymentItem {
   restored_deployment_id?: string;
   /** Set by deployment-verifier when a `verifying` deployment passes its window. */
   verified_at?: string;
+  /**
+   * Set by deployment-verifier, conditionally, when it asks for this deployment's rollback (the
+   * rollback_state record's requested_at): of two verifiers that saw the regression, one asks.
+   */
+  rollback_requested_at?: string;
 }
 
 export interface DriftItem {
