@@ -127,9 +127,22 @@ describe('recordNotification', () => {
     expect((await notifications.get({ dedup_key: keyOf(a) }))?.count).toBe(1);
   });
 
-  it('surfaces a DynamoDB failure of the first write', async () => {
+  it('surfaces a DynamoDB failure of the first write, and does not go on to fold it in', async () => {
     const broken = { ...notifications, tableName: 'missing-table', doc: notifications.doc } as Table<NotificationItem>;
     await expect(recordNotification(dispatcher(T0, broken).deps, alert(fresh('x')), 'm9')).rejects.toThrow(/ResourceNotFound|not found|non-existent/i);
+    // A throttled first write on an existing record: the error is the put's, and no update is tried
+    // (only a failed condition means "the window is open").
+    const subject = fresh('put throttled');
+    await recordNotification(dispatcher().deps, alert(subject), 'm1');
+    let updates = 0;
+    const throttled = hookedTable((command, send) => {
+      if (command instanceof PutCommand) return Promise.reject(Object.assign(new Error('put throttled'), { name: 'ProvisionedThroughputExceededException' }));
+      if (command instanceof UpdateCommand) updates++;
+      return send();
+    });
+    await expect(recordNotification(dispatcher(T0 + 1_000, throttled).deps, alert(subject), 'm2')).rejects.toThrow('put throttled');
+    expect(updates).toBe(0);
+    expect((await notifications.get({ dedup_key: keyOf(subject) }))?.count).toBe(1);
   });
 
   it('surfaces a DynamoDB failure of the fold-in update instead of calling it a duplicate', async () => {
@@ -207,6 +220,7 @@ describe('handler', () => {
     try {
       const { handler } = await import('./handler.js');
       await expect(handler({} as never)).rejects.toThrow('invalid SNS event: Records: expected an array');
+      await expect(handler(null as never)).rejects.toThrow('invalid SNS event: Records: expected an array');
       await expect(handler(snsEvent({ ...alert('bad'), subject: '' }))).rejects.toThrow(/^invalid alert notification: subject: /);
       expect(await notifications.get({ dedup_key: keyOf('') })).toBeUndefined();
       const subject = fresh('handler path');

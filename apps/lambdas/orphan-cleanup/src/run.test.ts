@@ -154,6 +154,18 @@ describe('cleanupOrphans', () => {
     expect(await workflows.get('bt-ecs-down')).toMatchObject({ status: 'RUNNING' });
   });
 
+  it('skips, without rewriting its error, a workflow that failed on its own while the tasks were being listed', async () => {
+    await runningSince('bt-failed', '2026-01-01T00:00:00Z');
+    const d = deps({
+      listRunningTasks: async () => {
+        await workflows.transition('bt-failed', 'FAILED', { error: 'backtest crashed' });
+        return [];
+      },
+    });
+    expect(await cleanupOrphans(d)).toEqual({ checked: 1, cleaned: [], skipped: ['bt-failed'], failed: [] });
+    expect(await workflows.get('bt-failed')).toMatchObject({ status: 'FAILED', error: 'backtest crashed' });
+  });
+
   it('skips a workflow that finished while the tasks were being listed', async () => {
     await runningSince('bt-race', '2026-01-01T00:00:00Z');
     const d = deps({
@@ -281,6 +293,13 @@ describe('handler', () => {
       expect(thrown).toBeInstanceOf(CleanupError);
       expect(ecs).toHaveReceivedCommandTimes(DescribeTasksCommand, 1);
       expect(errorLogs).toEqual([expect.objectContaining({ level: 'ERROR', message: 'orphan cleanup incomplete', failed: [{ workflowId: stuck, error: 'Service unavailable' }] })]);
+
+      // A ListTasks answer without taskArns (an idle cluster) is no tasks: nothing to describe.
+      ecs.reset();
+      ecs.on(ListTasksCommand).resolves({});
+      ecs.on(StopTaskCommand).resolves({});
+      await captureLogs(() => handler(undefined));
+      expect(ecs).toHaveReceivedCommandTimes(DescribeTasksCommand, 0);
     } finally {
       restore();
     }
