@@ -15,6 +15,7 @@ describe('image references', () => {
     expect(repositoryOf(`${REG}/tradai/strategy-x:v1`)).toBe('tradai/strategy-x');
     expect(repositoryOf(`${REG}/tradai/strategy-x`)).toBe('tradai/strategy-x');
     expect(repositoryOf('strategy-x@sha256:1')).toBeUndefined(); // no registry part
+    expect(repositoryOf('/tradai/strategy-x@sha256:1')).toBeUndefined(); // an empty registry part
   });
 
   it('takes a digest of exactly 64 lowercase hex digits at the very end, nothing else', () => {

@@ -205,6 +205,18 @@ describe('infra-drift-detector', () => {
     expect(r.findings).toEqual([expect.objectContaining({ resourceId: 'strategy:breakout', kind: 'config-version', expected: '2' })]);
   });
 
+  it('picks the latest deployment by its time, whatever order the scan returns them in', async () => {
+    await seed();
+    await deployments.put({ strategy: 'breakout', deployed_at: '2026-01-01T00:00:00Z', deployment_id: 'b1', config_version: 1, source: 'strategy-registrar' });
+    await deployments.put({ strategy: 'breakout', deployed_at: '2026-01-01T00:00:01Z', deployment_id: 'b2', config_version: 2, source: 'strategy-registrar' });
+    await configVersions.put({ strategy: 'breakout', version: 1, config_key: 'k', image: `${REG}/tradai/strategy-breakout@${D('d')}`, created_at: 'x', source: 'strategy-registrar' });
+    // DynamoDB promises no order across a scan's pages or segments: newest first here.
+    const reversed = Object.create(deployments) as Table<DeploymentItem>;
+    reversed.scan = async () => (await deployments.scan()).reverse();
+    const r = await run({}, deps({ deployments: reversed }));
+    expect(r.findings).toEqual([expect.objectContaining({ resourceId: 'strategy:breakout', kind: 'config-version', expected: '2' })]);
+  });
+
   it('reads an image ECR answers with no details, or a repository that is gone, as deleted', async () => {
     await seed();
     ecr.on(DescribeImagesCommand).resolvesOnce({ imageDetails: [] }).rejectsOnce(Object.assign(new Error('no repo'), { name: 'RepositoryNotFoundException' }));
