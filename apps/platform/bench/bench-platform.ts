@@ -21,7 +21,7 @@ async function submitAndWait(base: string, token: string, requestId: string): Pr
   const posted = await api(base, 'POST', '/api/v1/backtests', { token, body: { ...YEAR, requestId } });
   if (posted.status !== 200) throw new Error(`POST ${requestId}: ${posted.status} ${JSON.stringify(posted.body)}`);
   const done = await pollBacktest(base, token, `bt-${requestId}`, (s) => TERMINAL.includes(s), 900_000, 100);
-  return { ms: Date.now() - began, status: done.status as string, ...(done.error ? { error: done.error as string } : {}) };
+  return { ms: Date.now() - began, status: done.status, ...(done.error ? { error: done.error } : {}) };
 }
 
 const root = findWorkspaceRoot(process.cwd());

@@ -83,8 +83,11 @@ export async function servePlatform(opts: { timeoutMs?: number; extraArgs?: read
   };
 }
 
-/** A JSON call to the gateway; returns status and parsed body (text when not JSON). */
-export async function api(base: string, method: string, path: string, opts: { token?: string; body?: unknown; rawBody?: string } = {}): Promise<{ status: number; body: any }> {
+/**
+ * A JSON call to the gateway; returns status and parsed body (text when not JSON). `T` is the
+ * body the caller expects on success: a cast, not a check (the tests assert the fields they read).
+ */
+export async function api<T = unknown>(base: string, method: string, path: string, opts: { token?: string; body?: unknown; rawBody?: string } = {}): Promise<{ status: number; body: T }> {
   const res = await fetch(`${base}${path}`, {
     method,
     headers: {
@@ -100,7 +103,7 @@ export async function api(base: string, method: string, path: string, opts: { to
   } catch {
     // not JSON: keep the text
   }
-  return { status: res.status, body };
+  return { status: res.status, body: body as T };
 }
 
 /** A client-credentials token from the gateway's /oauth2/token with exactly `scopes` (`tradai-api/...`). */
@@ -117,12 +120,21 @@ export async function clientToken(base: string, client: { id: string; secret: st
 
 export const TERMINAL = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
 
+/** GET /api/v1/backtests/{id} as the tests read it: the fields they name, the rest passed through. */
+export interface BacktestStatus {
+  readonly id: string;
+  readonly status: string;
+  readonly error?: string;
+  readonly updatedAt?: string;
+  readonly [field: string]: unknown;
+}
+
 /** Polls GET /api/v1/backtests/{id} until `until(status)` (404 while the consumer has not recorded it yet). */
-export async function pollBacktest(base: string, token: string, id: string, until: (status: string) => boolean, timeoutMs = 120_000, everyMs = 250): Promise<any> {
+export async function pollBacktest(base: string, token: string, id: string, until: (status: string) => boolean, timeoutMs = 120_000, everyMs = 250): Promise<BacktestStatus> {
   const deadline = Date.now() + timeoutMs;
-  let last: { status: number; body: any } | undefined;
+  let last: { status: number; body: BacktestStatus } | undefined;
   while (Date.now() < deadline) {
-    last = await api(base, 'GET', `/api/v1/backtests/${id}`, { token });
+    last = await api<BacktestStatus>(base, 'GET', `/api/v1/backtests/${id}`, { token });
     if (last.status === 200 && until(last.body.status)) return last.body;
     if (last.status !== 200 && last.status !== 404) throw new Error(`GET backtest ${id}: ${last.status} ${JSON.stringify(last.body)}`);
     await new Promise((r) => setTimeout(r, everyMs));

@@ -11,7 +11,17 @@ import { join } from 'node:path';
 import { computeBacktestMetrics, type BacktestResultFile } from '@tradai/domain';
 import { findWorkspaceRoot } from '@tradai/infra-shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, clientToken, pollBacktest, servePlatform, TERMINAL, type ServedPlatform } from './client.js';
+import { api, clientToken, pollBacktest, servePlatform, TERMINAL, type BacktestStatus, type ServedPlatform } from './client.js';
+
+/** What the tests read of the queued answer (SQS's, passed through) and of the results view. */
+interface Queued {
+  readonly SendMessageResponse: { readonly SendMessageResult: { readonly MessageId: string } };
+}
+interface Results {
+  readonly resultFile: { readonly url: string };
+  readonly report: { readonly url: string };
+  readonly metrics: { readonly trade_count: number };
+}
 
 const root = findWorkspaceRoot(process.cwd());
 const run = Date.now().toString(36);
@@ -89,13 +99,13 @@ describe('platform:serve through HTTP', () => {
 
   it('runs a backtest to SUCCEEDED with the numbers of the local CLI', async () => {
     const id = `bt-happy-${run}`;
-    const posted = await api(p.url, 'POST', '/api/v1/backtests', { token, body: backtest(`happy-${run}`) });
+    const posted = await api<Queued>(p.url, 'POST', '/api/v1/backtests', { token, body: backtest(`happy-${run}`) });
     expect(posted.status).toBe(200);
     expect(posted.body.SendMessageResponse.SendMessageResult.MessageId).toEqual(expect.any(String));
 
     const done = await pollBacktest(p.url, token, id, (s) => TERMINAL.includes(s));
     expect(done).toMatchObject({ id, status: 'SUCCEEDED', strategy: 'ma-crossover' });
-    const results = await api(p.url, 'GET', `/api/v1/backtests/${id}/results`, { token });
+    const results = await api<Results>(p.url, 'GET', `/api/v1/backtests/${id}/results`, { token });
     expect(results.status).toBe(200);
     const served = (await (await fetch(results.body.resultFile.url)).json()) as BacktestResultFile;
     // The HTML report the task wrote beside it, through its own presigned link.
@@ -129,7 +139,7 @@ describe('platform:serve through HTTP', () => {
     const long = backtest(`long-${run}`, { strategy: 'ml-classifier', symbols: ['BTC/USDT', 'ETH/USDT'], startDate: '2024-04-01T00:00:00Z', endDate: '2024-12-31T00:00:00Z' });
     expect((await api(p.url, 'POST', '/api/v1/backtests', { token, body: long })).status).toBe(200);
     await pollBacktest(p.url, token, id, (s) => s !== 'QUEUED', 60_000, 100);
-    const cancelled = await api(p.url, 'DELETE', `/api/v1/backtests/${id}`, { token });
+    const cancelled = await api<BacktestStatus>(p.url, 'DELETE', `/api/v1/backtests/${id}`, { token });
     expect(cancelled.status).toBe(200);
     expect(cancelled.body).toMatchObject({ id, status: 'CANCELLED' });
     await new Promise((r) => setTimeout(r, 3_000));
@@ -141,7 +151,7 @@ describe('platform:serve through HTTP', () => {
   it('runs one workflow for the same requestId sent twice', async () => {
     const body = backtest(`twice-${run}`, { endDate: '2024-03-01T00:00:00Z' });
     const id = `bt-twice-${run}`;
-    const [a, b] = await Promise.all([api(p.url, 'POST', '/api/v1/backtests', { token, body }), api(p.url, 'POST', '/api/v1/backtests', { token, body })]);
+    const [a, b] = await Promise.all([api<Queued>(p.url, 'POST', '/api/v1/backtests', { token, body }), api<Queued>(p.url, 'POST', '/api/v1/backtests', { token, body })]);
     expect([a.status, b.status]).toEqual([200, 200]);
     expect(a.body.SendMessageResponse.SendMessageResult.MessageId).not.toBe(b.body.SendMessageResponse.SendMessageResult.MessageId);
     const done = await pollBacktest(p.url, token, id, (s) => TERMINAL.includes(s));
@@ -149,8 +159,8 @@ describe('platform:serve through HTTP', () => {
     // Once more after it finished: a second workflow would move the record again.
     expect((await api(p.url, 'POST', '/api/v1/backtests', { token, body })).status).toBe(200);
     await new Promise((r) => setTimeout(r, 3_000));
-    const list = await api(p.url, 'GET', '/api/v1/backtests?strategy=ma-crossover&limit=100', { token });
-    const mine = (list.body.items as { id: string; request?: { requestId?: string } }[]).filter((i) => i.request?.requestId === `twice-${run}`);
+    const list = await api<{ items: { id: string; request?: { requestId?: string } }[] }>(p.url, 'GET', '/api/v1/backtests?strategy=ma-crossover&limit=100', { token });
+    const mine = list.body.items.filter((i) => i.request?.requestId === `twice-${run}`);
     expect(mine.map((i) => i.id)).toEqual([id]);
     expect((await api(p.url, 'GET', `/api/v1/backtests/${id}`, { token })).body).toEqual(done);
   }, 150_000);
