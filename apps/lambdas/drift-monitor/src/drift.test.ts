@@ -50,7 +50,7 @@ describe('driftScore', () => {
   });
 
   it('refuses when nothing can be compared, naming both sides', () => {
-    expect(() => driftScore({ a: [1, 1], c: [1, 1] }, { b: [1, 1] })).toThrow('no feature in common between reference [a, c] and current [b]');
+    expect(() => driftScore({ a: [1, 1], c: [1, 1] }, { b: [1, 1], d: [1, 1] })).toThrow('no feature in common between reference [a, c] and current [b, d]');
   });
 
   it('names the feature a malformed distribution belongs to', () => {
