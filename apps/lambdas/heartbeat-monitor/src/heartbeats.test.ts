@@ -54,6 +54,8 @@ describe('findStaleBots', () => {
         { bot_id: 'missing', strategy: 's' } as never,
         // Epoch milliseconds instead of ISO text is not a heartbeat the contract knows.
         { bot_id: 'number', strategy: 's', last_heartbeat_at: NOW - 1_000 } as never,
+        // Nor a bare number Date.parse would read as a year (2026 -> 2026-01-01).
+        { bot_id: 'year', strategy: 's', last_heartbeat_at: 2026 } as never,
         { bot_id: 'old', strategy: 's', last_heartbeat_at: ago(500) },
       ],
       NOW,
@@ -63,6 +65,7 @@ describe('findStaleBots', () => {
       { botId: 'b', strategy: 's', ageSeconds: null },
       { botId: 'missing', strategy: 's', ageSeconds: null },
       { botId: 'number', strategy: 's', ageSeconds: null },
+      { botId: 'year', strategy: 's', ageSeconds: null },
       { botId: 'old', strategy: 's', ageSeconds: 500 },
     ]);
   });
