@@ -203,6 +203,7 @@ describe('transitionAlert', () => {
     expect(a).toEqual({ subject: '[tradai-prod] health: DOWN: mlflow; RECOVERED: backend-api', message: 'mlflow: healthy -> unhealthy at t (HTTP 503)\nbackend-api: unhealthy -> healthy at t' });
     expect(transitionAlert([{ service: 'mlflow', from: 'unhealthy', to: 'healthy', at: 't' }], 'dev')!.subject).toBe('[tradai-dev] health: RECOVERED: mlflow');
     expect(transitionAlert([{ service: 'a', from: 'healthy', to: 'unhealthy', at: 't' }, { service: 'b', from: 'healthy', to: 'unhealthy', at: 't' }], 'dev')!.subject).toBe('[tradai-dev] health: DOWN: a, b');
+    expect(transitionAlert([{ service: 'a', from: 'unhealthy', to: 'healthy', at: 't' }, { service: 'b', from: 'unhealthy', to: 'healthy', at: 't' }], 'dev')!.subject).toBe('[tradai-dev] health: RECOVERED: a, b');
   });
 
   // "[tradai-" + env + "] health: DOWN: mlflow" is 30 characters plus the environment name; the
