@@ -3,10 +3,14 @@ import { AlertNotification, CloudWatchAlarmMessage, parseEvent, ValidationError 
 
 const ALARM_SEVERITY = { ALARM: 'critical', OK: 'info', INSUFFICIENT_DATA: 'warning' } as const;
 
-/** CloudWatch writes `2026-01-01T00:00:00.000+0000`; ISO needs `+00:00`. */
+/**
+ * CloudWatch writes `2026-01-01T00:00:00.000+0000`: not ECMAScript's date-time format (`+00:00`),
+ * but V8, the only runtime these Lambdas have, reads it as the offset it is. The tests pin that
+ * (+0230, -0100), so a runtime that stopped would fail them rather than fall back silently.
+ */
 function alarmTime(raw: string, fallback: string): string {
-  const fixed = raw.replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
-  return Number.isNaN(Date.parse(fixed)) ? fallback : new Date(fixed).toISOString();
+  const ms = Date.parse(raw);
+  return Number.isNaN(ms) ? fallback : new Date(ms).toISOString();
 }
 
 /**
