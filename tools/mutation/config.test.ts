@@ -25,7 +25,7 @@ describe('strykerOptions', () => {
   });
 
   it('mutates source only, never tests, test helpers, fixtures or the process entry point', () => {
-    expect(mutateGlobs('libs/x')).toEqual(['libs/x/src/**/*.ts', '!libs/x/src/**/*.test.ts', '!libs/x/src/**/testing/**', '!libs/x/src/**/__fixtures__/**', '!libs/x/src/main.ts']);
+    expect(mutateGlobs('libs/x')).toEqual(['libs/x/src/**/*.ts', '!libs/x/src/**/*.test.ts', '!libs/x/src/**/testing/**', '!libs/x/src/**/test-support.ts', '!libs/x/src/**/__fixtures__/**', '!libs/x/src/main.ts']);
   });
 
   it('fits the 2-core budget by default and takes the threshold as its low mark', () => {

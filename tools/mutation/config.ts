@@ -45,6 +45,8 @@ export function mutateGlobs(root: string): string[] {
     `${root}/src/**/*.ts`,
     `!${root}/src/**/*.test.ts`,
     `!${root}/src/**/testing/**`,
+    // Test helpers that sit beside the tests they serve (backend, trading-engine) are not shipped code.
+    `!${root}/src/**/test-support.ts`,
     `!${root}/src/**/__fixtures__/**`,
     `!${root}/src/main.ts`,
   ];

@@ -34,11 +34,18 @@ beforeAll(async () => {
     { doc: createDocumentClient(new DynamoDBClient(LOCAL_AWS)), s3: new S3Client(LOCAL_AWS), sfn: new SFNClient(LOCAL_AWS), lambda: new LambdaClient(LOCAL_AWS) },
   );
   app = await buildBackendApp(deps, { logLevel: 'silent' });
-  const doc = JSON.parse((await app.inject({ method: 'GET', url: OPENAPI_PATH })).body) as { openapi: string; paths: Record<string, Record<string, unknown>> };
+  doc = JSON.parse((await app.inject({ method: 'GET', url: OPENAPI_PATH })).body) as OpenApiDoc;
   expect(doc.openapi).toBe('3.1.0');
   served = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => ({ method: m.toUpperCase(), path })));
 });
 afterAll(() => app.close());
+
+/** What a client generator reads of each operation: its summary, its tag and the answers it can give. */
+interface OpenApiDoc {
+  openapi: string;
+  paths: Record<string, Record<string, { summary?: string; tags?: string[]; responses?: Record<string, { content?: Record<string, unknown> }> }>>;
+}
+let doc: OpenApiDoc;
 
 /** Whether an ALB path pattern (`*` wildcard, as the listener rule evaluates it) matches `path`. */
 function albMatches(pattern: string, path: string): boolean {
@@ -71,6 +78,33 @@ describe('backend-api route contract', () => {
         .filter(([, patterns]) => patterns!.some((p) => albMatches(p, path)))
         .map(([service]) => service);
       expect(targets, path).toEqual([SERVICE]);
+    }
+  });
+
+  it('documents each /api/v1 operation: a summary, its tag, and every status it answers with (errors as problem documents)', () => {
+    const expected: Record<string, { tag: string; codes: string[] }> = {
+      'GET /api/v1/backtests': { tag: 'backtests', codes: ['200', '400', '401', '403', '503'] },
+      'GET /api/v1/backtests/{id}': { tag: 'backtests', codes: ['200', '400', '401', '403', '404', '503'] },
+      'GET /api/v1/backtests/{id}/results': { tag: 'backtests', codes: ['200', '400', '401', '403', '404', '409', '503'] },
+      'DELETE /api/v1/backtests/{id}': { tag: 'backtests', codes: ['200', '400', '401', '403', '404', '409', '503'] },
+      'GET /api/v1/models': { tag: 'models', codes: ['200', '401', '403', '503'] },
+      'POST /api/v1/models/{name}/promote': { tag: 'models', codes: ['200', '400', '401', '403', '404', '409', '502', '503'] },
+      'POST /api/v1/models/{name}/rollback': { tag: 'models', codes: ['200', '400', '401', '403', '404', '409', '502', '503'] },
+      'GET /api/v1/deployments': { tag: 'deployments', codes: ['200', '400', '401', '403', '404', '503'] },
+      'GET /api/v1/trading/status': { tag: 'trading', codes: ['200', '401', '403', '503'] },
+      'POST /api/v1/retraining/{strategy}': { tag: 'retraining', codes: ['202', '400', '401', '403', '404', '409', '503'] },
+    };
+    const documented = Object.entries(doc.paths)
+      .filter(([path]) => path.startsWith('/api/v1'))
+      .flatMap(([path, ops]) => Object.entries(ops).map(([m, op]) => [`${m.toUpperCase()} ${path}`, op] as const));
+    expect(Object.fromEntries(documented.map(([k, op]) => [k, { tag: op.tags?.join(',') ?? '', codes: Object.keys(op.responses ?? {}).sort() }]))).toEqual(
+      Object.fromEntries(Object.entries(expected).map(([k, v]) => [k, { tag: v.tag, codes: v.codes }])),
+    );
+    for (const [key, op] of documented) {
+      expect(op.summary?.trim().length, `${key} summary`).toBeGreaterThan(10);
+      for (const [code, res] of Object.entries(op.responses ?? {})) {
+        if (Number(code) >= 400) expect(Object.keys(res.content ?? {}), `${key} ${code}`).toEqual(['application/problem+json']);
+      }
     }
   });
 
