@@ -2,6 +2,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, MlflowClient, NotFoundError, Table, type ConfigVersionItem, type DeploymentItem, type RollbackItem } from '@tradai/domain';
 import { barrier, hookDocumentClient, startDynalite, startFakeMlflow, type Dynalite, type FakeMlflow } from '@tradai/domain/testing';
+import { captureLogs, importWithLogLevel } from '@tradai/lambda-core/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -58,6 +59,8 @@ const deps = (overrides: Partial<Deps> = {}): Deps => ({
   now: () => new Date((clock += 1000)),
   ...overrides,
 });
+/** run() from a fresh module whose logger writes INFO (the one imported above is SILENT). */
+const loggingRun = async (): Promise<typeof run> => (await importWithLogLevel('INFO', () => import('./run.js'))).run;
 const published = (i = 0) => sns.commandCalls(PublishCommand)[i]!.args[0].input;
 const alertOf = (i = 0) => JSON.parse(published(i).Message!) as Record<string, unknown>;
 
@@ -283,5 +286,68 @@ describe('rollback under concurrency', () => {
     expect(await rollbacks.query('momentum')).toEqual([]);
     // The retry the message asks for goes through on version 4.
     expect(await run({ strategy: 'momentum', reason: 'alarm', requestedBy: 'ops' }, deps())).toMatchObject({ status: 'COMPLETED', configVersion: 4, fromDeploymentId: 'momentum-d2' });
+  });
+});
+
+describe('rollback: what operators read', () => {
+  it('says in the alert who rolled back what and why, with no champion note when no model is in the restored config', async () => {
+    await seed('quiet', 2);
+    expect(await run({ strategy: 'quiet', reason: 'x' }, deps())).toMatchObject({ status: 'COMPLETED', champion: 'unchanged' });
+    expect(alertOf().message).toBe('quiet: quiet-d2 -> quiet-d1 (config v1 restored as v3). Reason: x (by manual).');
+    expect(mlflow.state.aliases['momentum']).toEqual({ champion: '2' });
+  });
+
+  it('logs the rollback, and at ERROR with the error an alias it could not move and an alert it could not publish', async () => {
+    await seed('momentum', 2, true);
+    mlflow.state.failWith = 503;
+    sns.on(PublishCommand).rejects(new Error('SNS unavailable'));
+    const logged = await loggingRun();
+    const logs = await captureLogs(async () => expect(await logged({ strategy: 'momentum', reason: 'drawdown', requestedBy: 'ops' }, deps())).toMatchObject({ status: 'COMPLETED', champion: 'failed', alerted: false }));
+    expect(logs.filter((l) => l.level === 'ERROR')).toEqual([
+      expect.objectContaining({ service: 'rollback', message: 'champion alias not restored', error: expect.objectContaining({ message: expect.stringMatching(/^MLflow /) }) }),
+      expect.objectContaining({ service: 'rollback', message: 'alert not published', error: expect.objectContaining({ message: 'SNS unavailable' }) }),
+    ]);
+    expect(logs.filter((l) => l.level === 'INFO')).toEqual([expect.objectContaining({ service: 'rollback', message: 'rolled back', strategy: 'momentum', from: 'momentum-d2', to: 'momentum-d1' })]);
+  });
+
+  it('logs a repeated rollback of the same deployment as already rolled back, naming it', async () => {
+    await seed('momentum', 2, true);
+    await run({ strategy: 'momentum', reason: 'drawdown', deploymentId: 'momentum-d2' }, deps());
+    const logged = await loggingRun();
+    const logs = await captureLogs(async () => expect(await logged({ strategy: 'momentum', reason: 'drawdown', deploymentId: 'momentum-d2' }, deps())).toMatchObject({ status: 'ALREADY_DONE' }));
+    expect(logs).toEqual([expect.objectContaining({ level: 'INFO', service: 'rollback', message: 'already rolled back', strategy: 'momentum', deploymentId: 'momentum-d2' })]);
+  });
+
+  it('logs a rollback that loses the claim to a concurrent one, naming the deployment both wanted to abandon', async () => {
+    await seed('momentum', 2, true);
+    // Another rollback claims momentum-d2 right after this one read the history.
+    let queries = 0;
+    const doc = hookDocumentClient(db.doc, async (command, send) => {
+      const res = await send();
+      if (command instanceof QueryCommand && ++queries === 1) await deployments.update({ strategy: 'momentum', deployed_at: '2026-02-01T00:00:00.000Z' }, { status: 'rolled_back' });
+      return res;
+    });
+    const logged = await loggingRun();
+    const logs = await captureLogs(async () =>
+      expect(await logged({ strategy: 'momentum', reason: 'alarm' }, deps({ deployments: new Table<DeploymentItem>(doc, 'deployments', deployments.tableName) }))).toEqual({ status: 'ALREADY_DONE', strategy: 'momentum', currentDeploymentId: 'momentum-d2' }),
+    );
+    expect(logs).toEqual([expect.objectContaining({ level: 'INFO', service: 'rollback', message: 'rolled back concurrently', strategy: 'momentum', deploymentId: 'momentum-d2' })]);
+    expect(await configVersions.query('momentum')).toHaveLength(2);
+  });
+
+  it('a deployment written without a status that loses the config-version race: the conflict is named, the deployment stays claimed and a retry completes', async () => {
+    await seed('momentum', 2, true);
+    const { status: _, ...unstated } = (await deployments.get({ strategy: 'momentum', deployed_at: '2026-02-01T00:00:00.000Z' }))!;
+    await deployments.put(unstated);
+    const doc = hookDocumentClient(db.doc, async (command, send) => {
+      const res = await send();
+      if (command instanceof QueryCommand) await configVersions.put({ strategy: 'momentum', version: 3, config_key: 'cfg/momentum/3.json', image: 'repo@sha256:3', created_at: '2026-03-09T00:00:00.000Z', source: 'strategy-registrar' });
+      return res;
+    });
+    const racing = deps({ configVersions: new Table<ConfigVersionItem>(doc, 'config_versions', configVersions.tableName) });
+    await expect(run({ strategy: 'momentum', reason: 'alarm' }, racing)).rejects.toThrow(new ConflictError('config version 3 of momentum was written concurrently; retry the rollback'));
+    expect((await deployments.get({ strategy: 'momentum', deployed_at: '2026-02-01T00:00:00.000Z' }))?.status).toBe('rolled_back');
+    expect(await rollbacks.query('momentum')).toEqual([]);
+    expect(await run({ strategy: 'momentum', reason: 'alarm' }, deps())).toMatchObject({ status: 'COMPLETED', configVersion: 4, fromDeploymentId: 'momentum-d2' });
   });
 });

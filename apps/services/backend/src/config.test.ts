@@ -40,12 +40,29 @@ describe('backendConfig', () => {
     expect(err.variables).toEqual([BACKEND_ENV.resultsBucket, BACKEND_ENV.promoteFunction]);
     expect(() => backendConfig({ ...full, HEARTBEAT_STALE_SECONDS: 'soon' })).toThrow('HEARTBEAT_STALE_SECONDS must be a number');
   });
+
+  it('takes HEARTBEAT_STALE_SECONDS as a whole number of at least 1; blank means the default', () => {
+    const stale = (v: string) => backendConfig({ ...full, HEARTBEAT_STALE_SECONDS: v }).heartbeatStaleSeconds;
+    expect(stale('   ')).toBe(180);
+    expect(stale('1')).toBe(1);
+    expect(stale(' 2 ')).toBe(2);
+    for (const bad of ['0', '-5', '1.5']) expect(() => stale(bad), bad).toThrow(expect.objectContaining({ variables: ['HEARTBEAT_STALE_SECONDS'] }));
+  });
 });
 
 describe('startupConfig', () => {
   it('names the missing service and token variables together', () => {
     const { MLFLOW_TRACKING_URI: _m, ...partial } = full;
     expect(() => startupConfig(partial)).toThrow(expect.objectContaining({ variables: ['MLFLOW_TRACKING_URI', 'COGNITO_CLIENT_IDS'] }));
+    // One message with both readers' messages, in order, so the log line names everything to fix.
+    const both = (() => {
+      try {
+        startupConfig(partial);
+      } catch (e) {
+        return (e as Error).message;
+      }
+    })()!;
+    expect(both).toMatch(/MLFLOW_TRACKING_URI.*; .*COGNITO_CLIENT_IDS/);
     const ok = startupConfig({ ...full, COGNITO_USER_POOL_ID: 'eu-central-1_AbC123', COGNITO_CLIENT_IDS: 'web,m2m' });
     expect(ok.auth).toMatchObject({ issuer: 'https://cognito-idp.eu-central-1.amazonaws.com/eu-central-1_AbC123', clientIds: ['web', 'm2m'] });
     expect(ok.config.resultsBucket).toBe('res');
@@ -57,6 +74,7 @@ describe('retrainingExecutionName', () => {
     const a = retrainingExecutionName('trend', 'k');
     expect(retrainingExecutionName('trend', 'k')).toBe(a);
     expect(retrainingExecutionName('other', 'k')).not.toBe(a);
+    expect(retrainingExecutionName('trend', 'k2')).not.toBe(a);
     expect(retrainingExecutionName('trend', undefined)).not.toBe(retrainingExecutionName('trend', undefined));
     const long = retrainingExecutionName('s'.repeat(63), 'k');
     expect(long).toMatch(/^[A-Za-z0-9_-]{1,80}$/);

@@ -46,6 +46,11 @@ interface OpenApiDoc {
   paths: Record<string, Record<string, { summary?: string; tags?: string[]; responses?: Record<string, { content?: Record<string, unknown> }> }>>;
 }
 let doc: OpenApiDoc;
+interface JsonSchema {
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  enum?: unknown[];
+}
 
 /** Whether an ALB path pattern (`*` wildcard, as the listener rule evaluates it) matches `path`. */
 function albMatches(pattern: string, path: string): boolean {
@@ -106,6 +111,15 @@ describe('backend-api route contract', () => {
         if (Number(code) >= 400) expect(Object.keys(res.content ?? {}), `${key} ${code}`).toEqual(['application/problem+json']);
       }
     }
+  });
+
+  it('documents the answer bodies a client reads: the rollback outcomes and the backtest metric fields', () => {
+    const json = (method: string, path: string, code: string) => (doc.paths[path]![method]!.responses![code]!.content!['application/json'] as { schema: JsonSchema }).schema;
+    const rollback = json('post', '/api/v1/models/{name}/rollback', '200');
+    expect(rollback.properties?.['status']?.enum).toEqual(['COMPLETED', 'ALREADY_DONE']);
+    expect(rollback.required).toEqual(expect.arrayContaining(['status', 'strategy']));
+    const metrics = json('get', '/api/v1/backtests/{id}/results', '200').properties?.['metrics'];
+    expect(Object.keys(metrics?.properties ?? {}).sort()).toEqual(['final_equity', 'max_drawdown', 'sharpe', 'total_return', 'trade_count', 'win_rate']);
   });
 
   it('maps Fastify parameters to the gateway template form', () => {

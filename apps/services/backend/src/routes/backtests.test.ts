@@ -1,4 +1,4 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed, type WorkflowItem } from '@tradai/domain';
@@ -138,6 +138,63 @@ describe('GET /api/v1/backtests/{id}/results', () => {
     expect(await page.text()).toBe('<!doctype html><title>r</title>');
   });
 
+  it('409 until the record has SUCCEEDED with metrics, even when a result file is already there', async () => {
+    await h.aws.s3.send(new PutObjectCommand({ Bucket: RESULTS_BUCKET, Key: 'backtests/bt-early/result.json', Body: '{}' }));
+    for (const [id, over] of [
+      ['bt-early', { status: 'RUNNING', metrics, result_key: 'backtests/bt-early/result.json' }],
+      ['bt-nometrics', { status: 'SUCCEEDED', result_key: 'backtests/bt-early/result.json' }],
+    ] as const) {
+      await h.deps.workflows.table.put(backtest(id, 4, over));
+      const res = await h.app.inject({ method: 'GET', url: `/api/v1/backtests/${id}/results` });
+      expect(res.statusCode, id).toBe(409);
+      expect(problemOf(res).detail).toBe(`backtest ${id} is ${over.status}; results exist once it has SUCCEEDED`);
+    }
+  });
+
+  /** The app over an S3 client whose HeadObject of `key` fails with `err`. */
+  async function headFails(key: string, err: Error) {
+    const s3 = hookClient(h.deps.s3, async (command, send) => {
+      if (command instanceof HeadObjectCommand && command.input.Key === key) throw err;
+      return send();
+    });
+    return buildBackendApp({ ...h.deps, s3 }, { logLevel: 'silent' });
+  }
+  const s3Error = (name: string, status: number, fault: 'client' | 'server') => Object.assign(new Error(name), { name, $fault: fault, $metadata: { httpStatusCode: status } });
+
+  it('503 when S3 fails while looking for the report, not a result without it', async () => {
+    await h.deps.workflows.table.put(backtest('bt-rep-down', 4, { metrics, result_key: 'backtests/bt-rep-down/result.json' }));
+    await h.aws.s3.send(new PutObjectCommand({ Bucket: RESULTS_BUCKET, Key: 'backtests/bt-rep-down/result.json', Body: '{}' }));
+    const app = await headFails('backtests/bt-rep-down/result.html', s3Error('InternalError', 500, 'server'));
+    try {
+      const res = await app.inject({ method: 'GET', url: '/api/v1/backtests/bt-rep-down/results' });
+      expect(res.statusCode).toBe(503);
+      expect(problemOf(res).detail).toMatch(/^S3 unavailable/);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('reads NoSuchKey (what S3-compatible stores answer) as missing, like NotFound', async () => {
+    await h.deps.workflows.table.put(backtest('bt-nsk', 4, { metrics, result_key: 'backtests/bt-nsk/result.json' }));
+    await h.aws.s3.send(new PutObjectCommand({ Bucket: RESULTS_BUCKET, Key: 'backtests/bt-nsk/result.json', Body: '{}' }));
+    const noReport = await headFails('backtests/bt-nsk/result.html', s3Error('NoSuchKey', 404, 'client'));
+    try {
+      const res = await noReport.inject({ method: 'GET', url: '/api/v1/backtests/bt-nsk/results' });
+      expect(res.statusCode).toBe(200);
+      expect(JSON.parse(res.body).report).toBeNull();
+    } finally {
+      await noReport.close();
+    }
+    const noResult = await headFails('backtests/bt-nsk/result.json', s3Error('NoSuchKey', 404, 'client'));
+    try {
+      const res = await noResult.inject({ method: 'GET', url: '/api/v1/backtests/bt-nsk/results' });
+      expect(res.statusCode).toBe(404);
+      expect(problemOf(res).detail).toContain('backtests/bt-nsk/result.json');
+    } finally {
+      await noResult.close();
+    }
+  });
+
   it('409 while the backtest has not succeeded, 404 when the file is gone', async () => {
     const running = await h.app.inject({ method: 'GET', url: '/api/v1/backtests/bt-12/results' });
     expect(running.statusCode).toBe(409);
@@ -157,6 +214,8 @@ describe('DELETE /api/v1/backtests/{id}', () => {
     expect(res.statusCode).toBe(200);
     expect(JSON.parse(res.body)).toMatchObject({ id: 'bt-run', status: 'CANCELLED', error: 'cancelled by user' });
     expect(h.sfn.commandCalls(StopExecutionCommand)[0]!.args[0].input.executionArn).toBe('arn:aws:states:us-east-1:0:execution:sm:bt-run');
+    // The cause Step Functions shows on the stopped execution points back at the API request.
+    expect(h.sfn.commandCalls(StopExecutionCommand)[0]!.args[0].input.cause).toMatch(/^cancelled via backend-api \(request \S+\)$/);
     expect((await h.deps.workflows.get('bt-run'))?.status).toBe('CANCELLED');
   });
 

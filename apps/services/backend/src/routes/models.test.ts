@@ -1,5 +1,7 @@
 import { InvokeCommand, type InvokeCommandOutput } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { buildBackendApp } from '../app.js';
+import type { BackendDeps } from '../deps.js';
 import { problemOf, startHarness, type Harness } from '../test-support.js';
 
 let h: Harness;
@@ -32,6 +34,23 @@ describe('GET /api/v1/models', () => {
     ]);
   });
 
+  it('the latest version is the highest number, and a champion without a training run has no metrics', async () => {
+    // Real MLflow lists the latest version per stage, in no particular order (the local fake lists one).
+    const mlflow = {
+      searchRegisteredModels: () => Promise.resolve([{ name: 'solo', aliases: { champion: '9' }, latestVersions: ['9', '10', '2'] }]),
+      getModelVersion: () => Promise.resolve({ name: 'solo', version: '9' }),
+      getRunMetrics: () => Promise.reject(new Error('no run to read')),
+    } as unknown as BackendDeps['mlflow'];
+    const app = await buildBackendApp({ ...h.deps, mlflow }, { logLevel: 'silent' });
+    try {
+      const res = await app.inject({ method: 'GET', url: '/api/v1/models' });
+      expect(res.statusCode).toBe(200);
+      expect(JSON.parse(res.body).items).toEqual([{ name: 'solo', championVersion: '9', latestVersion: '10', aliases: { champion: '9' }, championMetrics: null }]);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('503 naming MLflow when the registry fails or is unreachable', async () => {
     h.mlflow.state.failWith = 503;
     const failing = await h.app.inject({ method: 'GET', url: '/api/v1/models' });
@@ -62,10 +81,29 @@ describe('POST /api/v1/models/{name}/promote', () => {
     [{ ...body, version: 'three' }, 'body.version'],
     [{ ...body, startedAt: 'yesterday' }, 'body.startedAt'],
     [{ startedAt: body.startedAt, version: '3' }, 'body.strategy'],
+    [{ ...body, version: 'v3' }, 'body.version'],
+    [{ ...body, version: '3a' }, 'body.version'],
   ])('400 naming the field, without invoking anything', async (payloadBody, path) => {
     const res = await h.app.inject({ method: 'POST', url: '/api/v1/models/trend/promote', payload: payloadBody });
     expect(res.statusCode).toBe(400);
     expect(problemOf(res).errors?.map((e) => e.path)).toContain(path);
+    expect(h.lambda.commandCalls(InvokeCommand)).toHaveLength(0);
+  });
+
+  it('takes a multi-digit version, and says what a version must be', async () => {
+    h.lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: payload({ strategy: 'trend', modelName: 'trend', modelVersion: '12', deploymentId: 'd-12', configVersion: 12, changed: true }) });
+    expect((await h.app.inject({ method: 'POST', url: '/api/v1/models/trend/promote', payload: { ...body, version: '12' } })).statusCode).toBe(200);
+    const bad = await h.app.inject({ method: 'POST', url: '/api/v1/models/trend/promote', payload: { ...body, version: 'x' } });
+    expect(problemOf(bad).errors).toContainEqual(expect.objectContaining({ path: 'body.version', message: 'must be a model version number' }));
+  });
+
+  it.each([
+    ['-trend', 'a leading dash'],
+    ['trend!', 'a trailing symbol'],
+  ])('400 naming params.name for %s (%s)', async (name, _) => {
+    const res = await h.app.inject({ method: 'POST', url: `/api/v1/models/${encodeURIComponent(name)}/promote`, payload: body });
+    expect(res.statusCode).toBe(400);
+    expect(problemOf(res).errors).toContainEqual(expect.objectContaining({ path: 'params.name', message: 'must be 1-128 chars of A-Z, a-z, 0-9, ".", "-", "_"' }));
     expect(h.lambda.commandCalls(InvokeCommand)).toHaveLength(0);
   });
 
@@ -113,6 +151,47 @@ describe('POST /api/v1/models/{name}/rollback', () => {
     h.lambda.on(InvokeCommand).resolves({ StatusCode: 200, FunctionError: 'Unhandled', Payload: payload({ errorType: 'StaleRollbackError', errorMessage: 'deployment d-1 is no longer current' }) });
     const stale = await h.app.inject({ method: 'POST', url: '/api/v1/models/trend/rollback', payload: { reason: 'x', deploymentId: 'd-1' } });
     expect(stale.statusCode).toBe(409);
+  });
+
+  it('rolls back by the model the deployment runs, not its strategy name, and answers ALREADY_DONE', async () => {
+    await h.deps.deployments.put({ strategy: 'carry', deployed_at: '2026-05-10T00:00:00Z', deployment_id: 'd-c', config_version: 1, source: 'promote-model', model_name: 'carry-v2', model_version: '1' });
+    h.lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: payload({ status: 'ALREADY_DONE', strategy: 'carry' }) });
+    const res = await h.app.inject({ method: 'POST', url: '/api/v1/models/carry-v2/rollback', payload: { strategy: 'carry', reason: 'x' } });
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body)).toEqual({ status: 'ALREADY_DONE', strategy: 'carry' });
+  });
+
+  it('409 naming "(none)" for a strategy that runs no model, 404 naming the strategy without deployments', async () => {
+    await h.deps.deployments.put({ strategy: 'plain', deployed_at: '2026-05-10T00:00:00Z', deployment_id: 'd-p', config_version: 1, source: 'strategy-registrar' });
+    const res = await h.app.inject({ method: 'POST', url: '/api/v1/models/trend/rollback', payload: { strategy: 'plain', reason: 'x' } });
+    expect(res.statusCode).toBe(409);
+    expect(problemOf(res).detail).toBe('strategy plain currently runs model (none), not trend');
+    const none = await h.app.inject({ method: 'POST', url: '/api/v1/models/ghost/rollback', payload: { reason: 'x' } });
+    expect(problemOf(none).detail).toBe('strategy ghost has no deployment to roll back');
+  });
+
+  it("records the verified token's subject as the requester", async () => {
+    const asUser = (sub: unknown) =>
+      buildBackendApp(h.deps, {
+        logLevel: 'silent',
+        authorize: () => async (req) => {
+          Object.assign(req, { principal: { sub } });
+        },
+      });
+    const requestedBy = async (sub: unknown) => {
+      h.lambda.reset();
+      h.lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: payload({ status: 'COMPLETED', strategy: 'trend' }) });
+      const app = await asUser(sub);
+      try {
+        expect((await app.inject({ method: 'POST', url: '/api/v1/models/trend/rollback', payload: { reason: 'x' } })).statusCode).toBe(200);
+      } finally {
+        await app.close();
+      }
+      return JSON.parse(Buffer.from(h.lambda.commandCalls(InvokeCommand)[0]!.args[0].input.Payload as Uint8Array).toString()).requestedBy as string;
+    };
+    expect(await requestedBy('alice')).toBe('api:alice');
+    expect(await requestedBy('')).toBe('api');
+    expect(await requestedBy(42)).toBe('api');
   });
 
   it('400 naming body.reason when it is missing', async () => {

@@ -45,6 +45,17 @@ describe('POST /api/v1/retraining/{strategy}', () => {
     expect(JSON.parse(call.input!)).toEqual({ strategy: 'trend', trigger: 'manual', force: true });
   });
 
+  it('passes the model to retrain and the force flag into the workflow input', async () => {
+    const res = await post('trend', { force: false, modelName: 'trend-lgbm' });
+    expect(res.statusCode).toBe(202);
+    expect(JSON.parse(h.sfn.commandCalls(StartExecutionCommand)[0]!.args[0].input.input!)).toEqual({ strategy: 'trend', trigger: 'manual', force: false, modelName: 'trend-lgbm' });
+  });
+
+  it('400 saying what an Idempotency-Key must be', async () => {
+    const res = await post('trend', {}, 'k'.repeat(201));
+    expect(problemOf(res).errors).toContainEqual(expect.objectContaining({ path: 'headers.idempotency-key', message: 'must be 1-200 printable ASCII characters' }));
+  });
+
   it('without a key, two POSTs start two executions', async () => {
     await post('trend');
     await post('trend');
@@ -87,6 +98,7 @@ describe('POST /api/v1/retraining/{strategy}', () => {
   it('404 for a strategy without a config version, nothing started', async () => {
     const res = await post('ghost');
     expect(res.statusCode).toBe(404);
+    expect(problemOf(res).detail).toBe('strategy ghost has no config version');
     expect(h.sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
   });
 
