@@ -103,6 +103,13 @@ describe('deployment-verifier', () => {
     expect(invokedWith()).toEqual({ strategy: 'bad', deploymentId: 'bad-d2', requestedBy: 'deployment-verifier', requestedAt: iso(5), reason: 'deployment bad-d2 regressed: bot bad-1 drawdown 12.00% exceeds 5.00%' });
   });
 
+  it('gives every reason of a regression in the rollback request, separated', async () => {
+    const bad = await deployed('bad', 0.12);
+    await t.health.put({ service: 'live-trading', status: 'unhealthy', checked_at: iso(4), changed_at: iso(3), error: 'HTTP 503' });
+    await run(bad, deps(5));
+    expect(invokedWith().reason).toBe(`deployment bad-d2 regressed: live-trading unhealthy since ${iso(3)} (HTTP 503); bot bad-1 drawdown 12.00% exceeds 5.00%`);
+  });
+
   it('accepts a rollback function that answers with an empty payload', async () => {
     lambda.on(InvokeCommand).resolves({ StatusCode: 200 });
     expect(await run(await deployed('bad', 0.12), deps(5))).toMatchObject({ rollback: 'invoked' });
