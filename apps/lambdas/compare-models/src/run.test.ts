@@ -1,7 +1,7 @@
 import { ConflictError, MlflowClient, MlflowError, NotFoundError, tableFromEnv, type RetrainingItem, type Table } from '@tradai/domain';
 import { readBarrierClient, startDynalite, startFakeMlflow, type Dynalite, type FakeMlflow } from '@tradai/domain/testing';
 import { setLambdaEnv } from '@tradai/lambda-core/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { compareModels, type CompareDeps } from './run.js';
 
 // Every test gets its own table and model registry (the champion alias, the runs' metrics): no
@@ -153,6 +153,16 @@ describe('handler', () => {
       await expect(handler({ strategy: 'momo', startedAt: '2026-03-01T00:00:00Z', candidateVersion: 'v3' })).rejects.toThrow(/^invalid compare-models input: candidateVersion: /);
       // 1.8 vs 1.5 is a 20 % gain: below the 50 % this environment demands.
       expect((await handler(await training('momo', '2026-03-06T00:00:00Z'))).decision).toBe('reject');
+    } finally {
+      restore();
+    }
+  });
+
+  it('refuses a negative MIN_IMPROVEMENT when it loads (a worse candidate would be promoted)', async () => {
+    const restore = setLambdaEnv('compare-models', { ...db.tableEnv(), MLFLOW_TRACKING_URI: mlflow.url, MIN_IMPROVEMENT: '-0.1', AWS_ENDPOINT_URL_DYNAMODB: db.endpoint });
+    try {
+      vi.resetModules();
+      await expect(import('./handler.js')).rejects.toThrow(/MIN_IMPROVEMENT/);
     } finally {
       restore();
     }
