@@ -165,6 +165,8 @@ describe('handler', () => {
       await expect(import('./handler.js')).rejects.toThrow(/MIN_IMPROVEMENT/);
     } finally {
       restore();
+      // A module whose evaluation threw stays cached as failed: the next import must load it afresh.
+      vi.resetModules();
     }
   });
 });
