@@ -4,6 +4,7 @@ export * from './client-order-id.js';
 export * from './exchange.js';
 export * from './feed.js';
 export * from './ledger.js';
+export * from './log.js';
 export * from './orders.js';
 export * from './risk.js';
 export * from './settings.js';

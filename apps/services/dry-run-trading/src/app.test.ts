@@ -15,8 +15,9 @@ describe('dry-run-trading image (dry-run and shadow roles)', () => {
   });
 
   it('refuses a bot environment that does not match its mode, before any I/O', async () => {
+    const log = () => undefined;
     const base = { TRADAI_ENVIRONMENT: 'dev', BOT_ID: 'b', STRATEGY: 'ma-crossover', AWS_REGION: 'eu-central-1' };
-    await expect(simulatedBot('dry-run', { ...base, TRADING_MODE: 'shadow' })).rejects.toThrow('TRADING_MODE is "shadow" but this service runs dry-run bots');
-    await expect(simulatedBot('shadow', { ...base, BOT_ID: '' })).rejects.toThrow('missing environment variable BOT_ID');
+    await expect(simulatedBot('dry-run', { ...base, TRADING_MODE: 'shadow' }, log)).rejects.toThrow('TRADING_MODE is "shadow" but this service runs dry-run bots');
+    await expect(simulatedBot('shadow', { ...base, BOT_ID: '' }, log)).rejects.toThrow('missing environment variable BOT_ID');
   });
 });

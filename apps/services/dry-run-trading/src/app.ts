@@ -22,6 +22,6 @@ export function roleMode(config: ServiceConfig): BotMode {
 }
 
 /** The simulated bot from the environment (no credentials: it never sends an order), the strategy from the bundled catalog. */
-export function simulatedBot(mode: BotMode, env: Source = process.env, log?: BotLog) {
-  return botFromEnv(mode, env, { doc: createDocumentClient(), s3: createS3Client({}, env), sns: new SNSClient({}), strategy: lookupStrategy, ...(log && { log }) });
+export function simulatedBot(mode: BotMode, env: Source, log: BotLog) {
+  return botFromEnv(mode, env, { doc: createDocumentClient(), s3: createS3Client({}, env), sns: new SNSClient({}), strategy: lookupStrategy, log });
 }

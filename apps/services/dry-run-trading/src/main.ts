@@ -4,9 +4,9 @@
  * else of its strategy's RUNNING shadow test; with none, the shadow bot idles until one starts).
  */
 import { configOrExit } from '@tradai/service-runtime';
-import { runBotService } from '@tradai/trading-engine';
+import { runBotService, serviceBotLog } from '@tradai/trading-engine';
 import { roleMode, simulatedBot, tradingConfig } from './app.js';
 
 const config = configOrExit('dry-run-trading', () => tradingConfig());
 const mode = roleMode(config);
-await runBotService(config, mode, () => simulatedBot(mode));
+await runBotService(config, mode, () => simulatedBot(mode, process.env, serviceBotLog(config)));

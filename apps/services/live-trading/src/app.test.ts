@@ -9,9 +9,10 @@ describe('live-trading', () => {
 
   it('refuses to start outside prod unless allowed, and without exchange credentials', async () => {
     const base = { TRADAI_ENVIRONMENT: 'staging', BOT_ID: 'live-1', STRATEGY: 'ma-crossover', AWS_REGION: 'eu-central-1' };
-    await expect(liveBot(base)).rejects.toThrow('live trading refused in staging: real orders run in prod only; set ALLOW_LIVE_OUTSIDE_PROD=true');
-    await expect(liveBot({ ...base, TRADAI_ENVIRONMENT: 'prod' })).rejects.toThrow(/^live trading needs exchange credentials: EXCHANGE_SECRET_ID is not set/);
-    await expect(liveBot({ ...base, ALLOW_LIVE_OUTSIDE_PROD: 'true' })).rejects.toThrow(/EXCHANGE_SECRET_ID is not set/);
+    const log = () => undefined;
+    await expect(liveBot(base, log)).rejects.toThrow('live trading refused in staging: real orders run in prod only; set ALLOW_LIVE_OUTSIDE_PROD=true');
+    await expect(liveBot({ ...base, TRADAI_ENVIRONMENT: 'prod' }, log)).rejects.toThrow(/^live trading needs exchange credentials: EXCHANGE_SECRET_ID is not set/);
+    await expect(liveBot({ ...base, ALLOW_LIVE_OUTSIDE_PROD: 'true' }, log)).rejects.toThrow(/EXCHANGE_SECRET_ID is not set/);
   });
 
   it('refuses to start under another service environment', () => {

@@ -3,8 +3,8 @@
  * to start without exchange credentials or outside prod unless ALLOW_LIVE_OUTSIDE_PROD=true.
  */
 import { configOrExit, serviceConfig } from '@tradai/service-runtime';
-import { runBotService } from '@tradai/trading-engine';
+import { runBotService, serviceBotLog } from '@tradai/trading-engine';
 import { liveBot } from './app.js';
 
 const config = configOrExit('live-trading', () => serviceConfig('live-trading'));
-await runBotService(config, 'live', () => liveBot());
+await runBotService(config, 'live', () => liveBot(process.env, serviceBotLog(config)));
