@@ -16,6 +16,13 @@ function backtest(id: string, day: number, over: Partial<WorkflowItem> = {}): Wo
   return { workflow_id: id, workflow_type: 'backtest', status: 'SUCCEEDED', strategy: day % 2 ? 'odd' : 'even', created_at: at, updated_at: at, ...over };
 }
 
+/** A SUCCEEDED record whose result file is `backtests/<id>/result.json`; `body` writes that file too. */
+async function succeeded(id: string, body?: string) {
+  const key = `backtests/${id}/result.json`;
+  await h.deps.workflows.table.put(backtest(id, 4, { metrics, result_key: key }));
+  if (body !== undefined) await h.aws.s3.send(new PutObjectCommand({ Bucket: RESULTS_BUCKET, Key: key, Body: body }));
+}
+
 /** 12 backtests on days 1..12 (odd/even strategies), plus a retraining workflow the list must skip. */
 async function seed(harness: Harness): Promise<void> {
   for (let d = 1; d <= 12; d++) await harness.deps.workflows.table.put(backtest(`bt-${d}`, d, { status: d === 12 ? 'RUNNING' : d === 11 ? 'FAILED' : 'SUCCEEDED' }));
@@ -111,8 +118,7 @@ describe('GET /api/v1/backtests/{id}', () => {
 
 describe('GET /api/v1/backtests/{id}/results', () => {
   it('returns the metrics inline and where the result file is', async () => {
-    await h.deps.workflows.table.put(backtest('bt-res', 4, { metrics, result_key: 'backtests/bt-res/result.json' }));
-    await h.aws.s3.send(new PutObjectCommand({ Bucket: RESULTS_BUCKET, Key: 'backtests/bt-res/result.json', Body: '{"equity":[]}' }));
+    await succeeded('bt-res', '{"equity":[]}');
     const res = await h.app.inject({ method: 'GET', url: '/api/v1/backtests/bt-res/results' });
     expect(res.statusCode).toBe(200);
     const body = JSON.parse(res.body);
@@ -128,8 +134,7 @@ describe('GET /api/v1/backtests/{id}/results', () => {
   });
 
   it('links the HTML report the task wrote beside the result file', async () => {
-    await h.deps.workflows.table.put(backtest('bt-rep', 4, { metrics, result_key: 'backtests/bt-rep/result.json' }));
-    await h.aws.s3.send(new PutObjectCommand({ Bucket: RESULTS_BUCKET, Key: 'backtests/bt-rep/result.json', Body: '{}' }));
+    await succeeded('bt-rep', '{}');
     await h.aws.s3.send(new PutObjectCommand({ Bucket: RESULTS_BUCKET, Key: 'backtests/bt-rep/result.html', Body: '<!doctype html><title>r</title>', ContentType: 'text/html' }));
     const body = JSON.parse((await h.app.inject({ method: 'GET', url: '/api/v1/backtests/bt-rep/results' })).body);
     expect(body.report).toMatchObject({ key: 'backtests/bt-rep/result.html', expiresInSeconds: 300 });
@@ -162,8 +167,7 @@ describe('GET /api/v1/backtests/{id}/results', () => {
   const s3Error = (name: string, status: number, fault: 'client' | 'server') => Object.assign(new Error(name), { name, $fault: fault, $metadata: { httpStatusCode: status } });
 
   it('503 when S3 fails while looking for the report, not a result without it', async () => {
-    await h.deps.workflows.table.put(backtest('bt-rep-down', 4, { metrics, result_key: 'backtests/bt-rep-down/result.json' }));
-    await h.aws.s3.send(new PutObjectCommand({ Bucket: RESULTS_BUCKET, Key: 'backtests/bt-rep-down/result.json', Body: '{}' }));
+    await succeeded('bt-rep-down', '{}');
     const app = await headFails('backtests/bt-rep-down/result.html', s3Error('InternalError', 500, 'server'));
     try {
       const res = await app.inject({ method: 'GET', url: '/api/v1/backtests/bt-rep-down/results' });
@@ -175,8 +179,7 @@ describe('GET /api/v1/backtests/{id}/results', () => {
   });
 
   it('reads NoSuchKey (what S3-compatible stores answer) as missing, like NotFound', async () => {
-    await h.deps.workflows.table.put(backtest('bt-nsk', 4, { metrics, result_key: 'backtests/bt-nsk/result.json' }));
-    await h.aws.s3.send(new PutObjectCommand({ Bucket: RESULTS_BUCKET, Key: 'backtests/bt-nsk/result.json', Body: '{}' }));
+    await succeeded('bt-nsk', '{}');
     const noReport = await headFails('backtests/bt-nsk/result.html', s3Error('NoSuchKey', 404, 'client'));
     try {
       const res = await noReport.inject({ method: 'GET', url: '/api/v1/backtests/bt-nsk/results' });
@@ -199,7 +202,7 @@ describe('GET /api/v1/backtests/{id}/results', () => {
     const running = await h.app.inject({ method: 'GET', url: '/api/v1/backtests/bt-12/results' });
     expect(running.statusCode).toBe(409);
     expect(problemOf(running).detail).toBe('backtest bt-12 is RUNNING; results exist once it has SUCCEEDED');
-    await h.deps.workflows.table.put(backtest('bt-lost', 4, { metrics, result_key: 'backtests/bt-lost/result.json' }));
+    await succeeded('bt-lost');
     const lost = await h.app.inject({ method: 'GET', url: '/api/v1/backtests/bt-lost/results' });
     expect(lost.statusCode).toBe(404);
     expect(problemOf(lost).detail).toContain('backtests/bt-lost/result.json');
@@ -295,7 +298,7 @@ describe('outages', () => {
   });
 
   it('503 naming S3 when the results bucket is unreachable', async () => {
-    await h.deps.workflows.table.put(backtest('bt-s3-down', 4, { metrics, result_key: 'backtests/bt-s3-down/result.json' }));
+    await succeeded('bt-s3-down');
     const down = await h.outageApp({ s3: true });
     const res = await down.inject({ method: 'GET', url: '/api/v1/backtests/bt-s3-down/results' });
     expect(res.statusCode).toBe(503);
