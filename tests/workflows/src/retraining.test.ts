@@ -18,7 +18,7 @@ import { startLocalPlatform, type LocalPlatform } from '../../../apps/platform/s
 import { runWorkflow, type ContainerRun, type LambdaHandler, type StrategyContainer } from '../../../apps/platform/src/runner.js';
 import type { WorkflowHandlerName } from '../../../apps/platform/src/handlers.js';
 import { STRATEGY_IMAGES, strategyContainer, strategyImage, writeCandles } from '../../../apps/platform/src/strategy-image.js';
-import { resetMlflow, resetTables } from './test-support.js';
+import { resetMlflow } from './test-support.js';
 
 const STRATEGY = 'ml-classifier';
 const DIGEST = `sha256:${'d'.repeat(64)}`;
@@ -146,7 +146,8 @@ beforeEach(async () => {
   ecr.reset();
   ecr.on(DescribeImagesCommand, { repositoryName: `tradai/strategy-${STRATEGY}` }).resolves({ imageDetails: [{ imageDigest: DIGEST }] });
   resetMlflow(platform.mlflow.state, REGISTRY);
-  await resetTables(platform.db);
+  // Empty tables under the same names (the handlers were loaded with them).
+  await platform.db.resetTables();
   waited = 0;
   verifications = [];
   liveDrawdown = undefined;

@@ -1,18 +1,4 @@
-import { CreateTableCommand, DeleteTableCommand } from '@aws-sdk/client-dynamodb';
-import { TABLE_KEYS } from '@tradai/contracts';
-import { createTableInput, localTableName, type Dynalite, type FakeMlflowState } from '@tradai/domain/testing';
-
-/**
- * Empties every platform table by deleting and re-creating it under the same name (dynalite does
- * both at once). The handlers were loaded with these names, so they keep working; what they see
- * is an empty platform, whatever the tests before wrote (records, idempotency keys, history).
- */
-export async function resetTables(db: Dynalite): Promise<void> {
-  for (const key of TABLE_KEYS) {
-    await db.client.send(new DeleteTableCommand({ TableName: localTableName(key) }));
-    await db.client.send(new CreateTableCommand(createTableInput(key)));
-  }
-}
+import type { FakeMlflowState } from '@tradai/domain/testing';
 
 /**
  * Puts the fake registry back to `initial` (deep-copied, so a test changing a run's metrics does

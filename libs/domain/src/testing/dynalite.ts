@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DeleteTableCommand, DynamoDBClient, waitUntilTableExists, waitUntilTableNotExists, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TABLE_KEYS, TABLE_SCHEMAS, keyAttributes, tableEnvName, type TableKey } from '@tradai/contracts';
 import { createDocumentClient } from '../tables/index.js';
@@ -22,6 +22,11 @@ export interface Dynalite {
    * var value {@link localTableName} gives. Returns key -> table name.
    */
   createTables(keys?: readonly TableKey[]): Promise<Record<TableKey, string>>;
+  /**
+   * Empties the tables created so far by deleting and re-creating each under the same name, so
+   * handlers loaded with those names see an empty platform, whatever earlier tests wrote.
+   */
+  resetTables(): Promise<void>;
   /** `WORKFLOW_STATE_TABLE` -> name, for the tables created so far. */
   tableEnv(): Record<string, string>;
   stop(): Promise<void>;
@@ -55,6 +60,18 @@ export function createTableInput(key: TableKey, tableName = localTableName(key))
 }
 
 /**
+ * dynalite ends CreateTable and DeleteTable on a timer even at 0 ms: on a busy machine the next
+ * call can still find the table CREATING (items "not found") or DELETING (a re-create "in use").
+ * Each is followed by a wait for its end state, polled fast since the emulator is local.
+ */
+const LOCAL_WAIT = { maxWaitTime: 30, minDelay: 0.005, maxDelay: 0.05 } as const;
+
+async function createActive(client: DynamoDBClient, key: TableKey): Promise<void> {
+  await client.send(new CreateTableCommand(createTableInput(key)));
+  await waitUntilTableExists({ client, ...LOCAL_WAIT }, { TableName: localTableName(key) });
+}
+
+/**
  * Starts an in-memory dynalite on a random loopback port. Call `stop()` in afterAll.
  * TTL and transactions are not implemented by dynalite; everything else the Lambdas use is.
  */
@@ -76,10 +93,17 @@ export async function startDynalite(): Promise<Dynalite> {
     async createTables(keys = TABLE_KEYS) {
       for (const key of keys) {
         if (created.has(key)) continue;
-        await client.send(new CreateTableCommand(createTableInput(key)));
+        await createActive(client, key);
         created.set(key, localTableName(key));
       }
       return Object.fromEntries(created) as Record<TableKey, string>;
+    },
+    async resetTables() {
+      for (const [key, name] of created) {
+        await client.send(new DeleteTableCommand({ TableName: name }));
+        await waitUntilTableNotExists({ client, ...LOCAL_WAIT }, { TableName: name });
+        await createActive(client, key);
+      }
     },
     tableEnv() {
       return Object.fromEntries([...created].map(([k, name]) => [tableEnvName(k), name]));

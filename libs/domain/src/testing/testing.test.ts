@@ -1,7 +1,7 @@
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { startDynalite, startFauxqs } from './index.js';
 
@@ -15,6 +15,24 @@ describe('startDynalite', () => {
       expect(t.Table?.KeySchema).toEqual([{ AttributeName: 'workflow_id', KeyType: 'HASH' }]);
       expect(t.Table?.GlobalSecondaryIndexes?.[0]?.IndexName).toBe('status-updated_at-index');
       expect(db.tableEnv()).toEqual({ WORKFLOW_STATE_TABLE: names.workflow_state });
+      expect(t.Table?.TableStatus).toBe('ACTIVE');
+    } finally {
+      await db.stop();
+    }
+  });
+
+  it('resets tables to empty, active and writable under the same names', async () => {
+    const db = await startDynalite();
+    try {
+      const { workflow_state: name } = await db.createTables(['workflow_state']);
+      const key = { workflow_id: { S: 'wf-1' } };
+      await db.client.send(new PutItemCommand({ TableName: name, Item: { ...key, status: { S: 'RUNNING' } } }));
+      await db.resetTables();
+      expect((await db.client.send(new DescribeTableCommand({ TableName: name }))).Table?.TableStatus).toBe('ACTIVE');
+      expect((await db.client.send(new GetItemCommand({ TableName: name, Key: key }))).Item).toBeUndefined();
+      await db.client.send(new PutItemCommand({ TableName: name, Item: { ...key, status: { S: 'PENDING' } } }));
+      expect((await db.client.send(new GetItemCommand({ TableName: name, Key: key }))).Item?.['status']).toEqual({ S: 'PENDING' });
+      expect(db.tableEnv()).toEqual({ WORKFLOW_STATE_TABLE: name });
     } finally {
       await db.stop();
     }
