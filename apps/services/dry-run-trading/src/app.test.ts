@@ -8,10 +8,13 @@ describe('dry-run-trading image (dry-run and shadow roles)', () => {
     const shadow = tradingConfig({ SERVICE_NAME: 'shadow-trading' });
     expect(shadow).toMatchObject({ name: 'shadow-trading', port: 8006, healthPath: '/health' });
     expect(roleMode(shadow)).toBe('shadow');
+    // As the task definition may pad it.
+    expect(tradingConfig({ SERVICE_NAME: ' shadow-trading ' }).name).toBe('shadow-trading');
   });
 
   it('refuses a role it does not run, naming the variable', () => {
     expect(() => tradingConfig({ SERVICE_NAME: 'live-trading' })).toThrow('SERVICE_NAME must be one of dry-run-trading, shadow-trading, got "live-trading"');
+    expect(() => tradingConfig({ SERVICE_NAME: 'live-trading' })).toThrow(expect.objectContaining({ name: 'EnvError', variables: ['SERVICE_NAME'] }));
   });
 
   it('refuses a bot environment that does not match its mode, before any I/O', async () => {
