@@ -173,3 +173,67 @@ describe('createServiceApp: health and OpenAPI', () => {
     expect(post.responses['400'].content['application/problem+json'].schema.required).toEqual(expect.arrayContaining(['type', 'title', 'status']));
   });
 });
+
+describe('createServiceApp: logging and connections', () => {
+  it('logs the status and detail of a rejected request at info', async () => {
+    const { app, logs } = await testApp();
+    await app.inject({ url: '/conflict', headers: { 'x-request-id': 'req-409' } });
+    const rejected = logs.lines().find((l) => l.msg === 'request rejected');
+    expect(rejected).toMatchObject({ reqId: 'req-409', level: 30, problem: { status: 409, detail: 'workflow wf-1 already exists' } });
+  });
+
+  it('writes nothing at logLevel silent', async () => {
+    const logs = logCapture();
+    app = await createServiceApp({ name: 'quiet', version: '1', logLevel: 'silent', logStream: logs.stream });
+    expect((await app.inject('/nope')).statusCode).toBe(404);
+    expect(logs.lines()).toEqual([]);
+  });
+
+  it('keeps health probes out of the info log', async () => {
+    const { app, logs } = await testApp();
+    expect((await app.inject({ url: '/health', headers: { 'x-request-id': 'probe-1' } })).statusCode).toBe(200);
+    await app.inject({ url: '/missing', headers: { 'x-request-id': 'other-1' } });
+    expect(logs.lines().some((l) => l.reqId === 'other-1')).toBe(true);
+    expect(logs.lines().filter((l) => l.reqId === 'probe-1')).toEqual([]);
+  });
+
+  it('documents the health route and the service description in OpenAPI', async () => {
+    app = await createServiceApp({ name: 'doc-service', version: '2.0.0', description: 'Serves docs', logLevel: 'silent', healthPath: '/healthz' });
+    const doc = (await app.inject(OPENAPI_PATH)).json();
+    expect(doc.info).toEqual({ title: 'doc-service', version: '2.0.0', description: 'Serves docs' });
+    const get = doc.paths['/healthz'].get;
+    expect(get.summary).toBe('Liveness and readiness');
+    expect(get.tags).toEqual(['health']);
+    expect(Object.keys(get.responses).sort()).toEqual(['200', '503']);
+    expect(get.responses['503'].content['application/json'].schema.properties.status.enum).toEqual(['ok', 'degraded']);
+    expect(doc.paths['/health']).toBeUndefined();
+  });
+
+  it('keeps connections open normally, and answers Connection: close once closing', async () => {
+    const a = await createServiceApp({ name: 'closing', version: '1', logLevel: 'silent' });
+    let release!: () => void;
+    let entered!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const inside = new Promise<void>((r) => (entered = r));
+    a.get('/slow', async () => {
+      entered();
+      await gate;
+      return 'done';
+    });
+    app = a;
+    const before = await a.inject('/health');
+    expect(before.headers.connection).not.toBe('close');
+    const inflight = a.inject('/slow');
+    await inside;
+    const closed = a.close();
+    // preClose has run once close() is under way; let the request finish after it.
+    await new Promise((r) => setImmediate(r));
+    release();
+    const res = await inflight;
+    await closed;
+    app = undefined;
+    expect(res.statusCode).toBe(200);
+    expect(res.headers.connection).toBe('close');
+  });
+});
+

@@ -1,5 +1,5 @@
 import { EnvError } from '@tradai/domain';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { configOrExit, serviceConfig } from './config.js';
 import { requestIdFrom } from './request-id.js';
 
@@ -21,7 +21,38 @@ describe('serviceConfig', () => {
     expect(c).toMatchObject({ port: 9002, healthPath: '/healthz', logLevel: 'debug', host: '127.0.0.1' });
   });
 
+  it('trims every value it reads', () => {
+    expect(
+      serviceConfig('data-collection', {
+        SERVICE_NAME: ' data-collection ',
+        SERVICE_PORT: ' 9002 ',
+        HEALTH_PATH: ' /healthz ',
+        LOG_LEVEL: ' warn ',
+        SERVICE_HOST: ' 127.0.0.1 ',
+        SERVICE_VERSION: ' v1.2.3 ',
+        SHUTDOWN_TIMEOUT_MS: ' 500 ',
+      }),
+    ).toEqual({ name: 'data-collection', port: 9002, host: '127.0.0.1', healthPath: '/healthz', logLevel: 'warn', version: 'v1.2.3', shutdownTimeoutMs: 500 });
+  });
+
+  it('treats blank values as unset and takes the defaults', () => {
+    const blank = { SERVICE_NAME: ' ', SERVICE_PORT: '  ', HEALTH_PATH: ' ', LOG_LEVEL: ' ', SERVICE_HOST: ' ', SERVICE_VERSION: ' ', SHUTDOWN_TIMEOUT_MS: '\t' };
+    expect(serviceConfig('data-collection', blank)).toEqual(serviceConfig('data-collection', {}));
+  });
+
+  it('lists the accepted log levels', () => {
+    expect(() => serviceConfig('data-collection', { LOG_LEVEL: 'loud' })).toThrow('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"');
+  });
+
+  it('accepts port 0 and 65535 and a 1 ms shutdown timeout', () => {
+    expect(serviceConfig('data-collection', { SERVICE_PORT: '0', SHUTDOWN_TIMEOUT_MS: '1' })).toMatchObject({ port: 0, shutdownTimeoutMs: 1 });
+    expect(serviceConfig('data-collection', { SERVICE_PORT: '65535' }).port).toBe(65535);
+  });
+
   it.each([
+    [{ SERVICE_PORT: '8002.5' }, 'SERVICE_PORT'],
+    [{ SHUTDOWN_TIMEOUT_MS: '1500.5' }, 'SHUTDOWN_TIMEOUT_MS'],
+    [{ SERVICE_PORT: '-1' }, 'SERVICE_PORT'],
     [{ SERVICE_PORT: '80a' }, 'SERVICE_PORT'],
     [{ SERVICE_PORT: '70000' }, 'SERVICE_PORT'],
     [{ HEALTH_PATH: 'health' }, 'HEALTH_PATH'],
@@ -83,10 +114,31 @@ describe('configOrExit', () => {
   });
 });
 
+describe('configOrExit with the process', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('writes the line to stderr and exits 1', () => {
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const exit = vi.spyOn(process, 'exit').mockImplementation(((code: number) => {
+      throw new Error(`exit ${code}`);
+    }) as never);
+    expect(() => configOrExit('svc', () => serviceConfig('data-collection', { LOG_LEVEL: 'loud' }))).toThrow('exit 1');
+    expect(exit).toHaveBeenCalledWith(1);
+    expect(write).toHaveBeenCalledWith('svc: configuration error: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"\n');
+  });
+});
+
 describe('requestIdFrom', () => {
   it('skips empty or unsafe header values', () => {
     expect(requestIdFrom({ 'x-amzn-requestid': '  ', 'x-request-id': 'ok-1' })).toBe('ok-1');
     expect(requestIdFrom({ 'x-request-id': 'a\nforged log line' }, () => 'fresh')).toBe('fresh');
     expect(requestIdFrom({ 'x-request-id': ['first', 'second'] })).toBe('first');
+  });
+
+  it('trims the header value before checking it', () => {
+    expect(requestIdFrom({ 'x-request-id': '  req-7 ' }, () => 'fresh')).toBe('req-7');
+    expect(requestIdFrom({ 'apigw-requestid': [' gw-1\t'] }, () => 'fresh')).toBe('gw-1');
   });
 });
