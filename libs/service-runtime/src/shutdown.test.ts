@@ -138,7 +138,7 @@ describe('runService: what shutdown logs and how it exits', () => {
     await entered;
     (mine('SIGTERM')[0] as (s: string) => void)('SIGTERM');
     expect(await exited).toBe(1);
-    expect(logs.lines().find((l) => l.level === 50)?.msg).toBe('killed by timeout (100ms)');
+    expect(logs.lines().find((l) => l.level === 50)?.msg).toBe('in-flight requests still open after 100 ms');
     release();
     await inflight.catch(() => undefined);
   });

@@ -18,6 +18,9 @@ export async function closeApp(app: ServiceApp, timeoutMs: number): Promise<'clo
   }
 }
 
+/** How long after `shutdownTimeoutMs` close-with-grace gives up on the close handler itself. */
+const GRACE_BACKSTOP_MS = 1_000;
+
 export interface RunOptions {
   readonly port: number;
   readonly host: string;
@@ -36,7 +39,9 @@ export interface RunningService {
  * within `shutdownTimeoutMs` and exits (0 after a clean close, 1 on timeout or error).
  */
 export async function runService(app: ServiceApp, opts: RunOptions): Promise<RunningService> {
-  const grace = closeWithGrace({ delay: opts.shutdownTimeoutMs, logger: app.log }, async ({ signal, err }) => {
+  // close-with-grace's own delay is only the backstop: with the same delay its timer (started
+  // first) always won, so a slow close logged its generic "killed by timeout" instead of ours.
+  const grace = closeWithGrace({ delay: opts.shutdownTimeoutMs + GRACE_BACKSTOP_MS, logger: app.log }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an uncaught error');
     else app.log.info({ signal }, 'shutting down');
     if ((await closeApp(app, opts.shutdownTimeoutMs)) === 'timeout') throw new Error(`in-flight requests still open after ${opts.shutdownTimeoutMs} ms`);
