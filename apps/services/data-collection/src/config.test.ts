@@ -1,8 +1,8 @@
 import { EnvError } from '@tradai/domain';
 import { describe, expect, it } from 'vitest';
-import { dataCollectionConfig } from './config.js';
+import { dataCollectionConfig, isoToMs } from './config.js';
 import { pageWindow } from './ohlcv.js';
-import { symbolFromPath } from './symbols.js';
+import { symbolFromPath, symbolToPath } from './symbols.js';
 
 const NOW = Date.UTC(2026, 11, 2, 5, 30);
 /** What compute sets from the persistent stack's Cognito outputs. */
@@ -58,6 +58,76 @@ describe('dataCollectionConfig', () => {
   });
 });
 
+function envError(run: () => unknown): EnvError {
+  try {
+    run();
+  } catch (e) {
+    expect(e).toBeInstanceOf(EnvError);
+    return e as EnvError;
+  }
+  throw new Error('expected an EnvError');
+}
+
+describe('dataCollectionConfig: blank and padded values', () => {
+  const BASE = { ...AUTH, MARKET_DATA_DIR: '/tmp/md' };
+
+  it('trims every value it reads', () => {
+    const c = dataCollectionConfig(
+      { ...AUTH, MARKET_DATA_DIR: ' /tmp/md ', EXCHANGE_URL: ' http://127.0.0.1:9 ', EXCHANGE_ID: ' kraken ', SYNC_SINCE: ' 2024-01-01 ', SYNC_WAIT_MS: ' 100 ' },
+      () => NOW,
+    );
+    expect(c.store).toEqual({ kind: 'local', dir: '/tmp/md' });
+    expect(c.exchangeUrl).toBe('http://127.0.0.1:9');
+    expect(c.exchange).toBe('kraken');
+    expect(c.syncSince).toBe(Date.UTC(2024, 0, 1));
+    expect(c.syncWaitMs).toBe(100);
+    expect(dataCollectionConfig({ ...AUTH, ARCTICDB_BUCKET: ' tradai-arcticdb-dev ' }, () => NOW).store).toEqual({ kind: 's3', bucket: 'tradai-arcticdb-dev' });
+  });
+
+  it('treats blank values as unset: the defaults apply', () => {
+    const c = dataCollectionConfig({ ...BASE, EXCHANGE_ID: '  ', SYNC_SINCE: '  ', SYNC_WAIT_MS: '  ', SYMBOLS: '  ', TIMEFRAMES: '' }, () => NOW);
+    expect(c.exchange).toBe('binance');
+    expect(c.syncSince).toBe(Date.UTC(2026, 10, 2));
+    expect(c.syncWaitMs).toBe(5_000);
+    expect(c.symbols).toEqual(['BTC/USDT', 'ETH/USDT']);
+    expect(c.timeframes).toEqual(['1h', '4h', '1d']);
+    expect(dataCollectionConfig({ ...BASE, SYMBOLS: undefined, TIMEFRAMES: undefined }, () => NOW)).toMatchObject({ symbols: ['BTC/USDT', 'ETH/USDT'], timeframes: ['1h', '4h', '1d'] });
+  });
+
+  it('takes SYNC_WAIT_MS from 0 to 9000 whole milliseconds only', () => {
+    expect(dataCollectionConfig({ ...BASE, SYNC_WAIT_MS: '0' }, () => NOW).syncWaitMs).toBe(0);
+    expect(dataCollectionConfig({ ...BASE, SYNC_WAIT_MS: '9000' }, () => NOW).syncWaitMs).toBe(9_000);
+    expect(envError(() => dataCollectionConfig({ ...BASE, SYNC_WAIT_MS: '100.5' }, () => NOW)).message).toBe('SYNC_WAIT_MS must be an integer, got "100.5"');
+  });
+
+  it('lists the valid timeframes when one is not', () => {
+    const err = envError(() => dataCollectionConfig({ ...BASE, TIMEFRAMES: '1h,2h' }, () => NOW));
+    expect(err.message).toBe('TIMEFRAMES entry "2h" is not one of 1m, 5m, 15m, 30m, 1h, 4h, 1d');
+  });
+});
+
+describe('isoToMs', () => {
+  it.each([
+    ['2024-01-01', Date.UTC(2024, 0, 1)],
+    ['2024-01-01T10:00:00Z', Date.UTC(2024, 0, 1, 10)],
+    ['2024-01-01 10:00:00Z', Date.UTC(2024, 0, 1, 10)],
+    ['2024-01-01T10:00:00.250Z', Date.UTC(2024, 0, 1, 10, 0, 0, 250)],
+    ['2024-01-01T10:00:00+02:00', Date.UTC(2024, 0, 1, 8)],
+    ['2024-01-01T10:00:00-02:00', Date.UTC(2024, 0, 1, 12)],
+    ['2024-01-01T10:00:00+0200', Date.UTC(2024, 0, 1, 8)],
+    [' 2024-01-01T10:00 ', Date.parse('2024-01-01T10:00')],
+    ['2024-01-01T10:00:00', Date.parse('2024-01-01T10:00:00')],
+  ])('parses %j', (value, ms) => {
+    expect(isoToMs(value, 'SYNC_SINCE')).toBe(ms);
+  });
+
+  it.each(['12024-01-01', 'x2024-01-01', '2024-01-01 10:00 GMT', '2024-01-01T10:00:00Z+', '2024-13-45', 'last year'])('rejects %j naming the variable', (value) => {
+    const err = envError(() => isoToMs(value, 'SYNC_SINCE'));
+    expect(err.variables).toEqual(['SYNC_SINCE']);
+    expect(err.message).toBe(`SYNC_SINCE must be an ISO date like 2024-01-01, got "${value}"`);
+  });
+});
+
 describe('symbolFromPath', () => {
   it('accepts BTC-USDT, BTC/USDT (decoded from %2F) and lower case; rejects the rest', () => {
     expect(symbolFromPath('BTC-USDT')).toBe('BTC/USDT');
@@ -65,6 +135,17 @@ describe('symbolFromPath', () => {
     expect(symbolFromPath('eth-usdt')).toBe('ETH/USDT');
     expect(symbolFromPath('BTCUSDT')).toBeUndefined();
     expect(symbolFromPath('BTC-USDT-X')).toBeUndefined();
+  });
+
+  it('ignores spaces around the segment', () => {
+    expect(symbolFromPath(' btc-usdt ')).toBe('BTC/USDT');
+  });
+});
+
+describe('symbolToPath', () => {
+  it('writes BTC/USDT as BTC-USDT for URLs', () => {
+    expect(symbolToPath('BTC/USDT')).toBe('BTC-USDT');
+    expect(symbolFromPath(symbolToPath('1000SATS/USDT'))).toBe('1000SATS/USDT');
   });
 });
 

@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeExchange, type FakeExchange } from '@tradai/testing-tools';
-import { startLocalIdp, type LocalIdp, type RunningService } from '@tradai/service-runtime';
+import { logCapture, startLocalIdp, type LocalIdp, type RunningService } from '@tradai/service-runtime';
 import { EnvError } from '@tradai/domain';
 import { startFauxqs } from '@tradai/domain/testing';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { dataCollectionConfig } from './config.js';
 import { runCli } from './cli.js';
 import { marketDataSync } from './market-sync.js';
@@ -96,6 +96,11 @@ describe('data-collection end to end (127.0.0.1: service + fake exchange + local
       ]);
     }
 
+    // Without `end`, a page ends at the service's clock (START, early 2024), not the wall clock.
+    const late = await fetch(`${running.url}/api/v1/data/ohlcv/BTC-USDT?timeframe=1h&start=2025-01-01`, { headers: authed() });
+    expect(late.status).toBe(400);
+    expect((await json(late)).errors[0].message).toBe('end (2024-01-03T00:30:00.000Z) must be after start (2025-01-01T00:00:00.000Z)');
+
     const symbols = await json(await fetch(`${running.url}/api/v1/data/symbols`, { headers: authed() }));
     expect(symbols.series).toContainEqual({ symbol: 'ETH/USDT', timeframe: '1h', stored: { first: '2024-01-01T00:00:00.000Z', last: '2024-01-02T23:00:00.000Z', count: 48 } });
   });
@@ -157,7 +162,50 @@ describe('start-up wiring', () => {
 
   it('turns an unknown exchange into a configuration error naming EXCHANGE_ID (main.ts exits 1 with it)', () => {
     expect(() => openConfiguredSource({ exchange: 'nope' })).toThrow(EnvError);
+    let err: unknown;
+    try {
+      openConfiguredSource({ exchange: 'nope' });
+    } catch (e) {
+      err = e;
+    }
+    expect((err as EnvError).variables).toEqual(['EXCHANGE_ID']);
     expect(() => openConfiguredSource({ exchange: 'nope' })).toThrow('EXCHANGE_ID: unknown exchange "nope"');
+  });
+});
+
+describe('start-up wiring: clock, log, shutdown', () => {
+  it('gives the source the clock: the candle open at `now` is never fetched', async () => {
+    const source = openSource('binance', fake.url, () => T0 + 10 * H + 60_000);
+    try {
+      const candles = await source.fetchCandles('BTC/USDT', '1h', { start: T0, end: T0 + 48 * H });
+      expect(candles.length).toBe(10);
+      expect(candles.timestamp.at(-1)).toBe(T0 + 9 * H);
+    } finally {
+      await source.close?.();
+    }
+  });
+
+  it('logs where it listens with what it syncs, and closes the given source on stop', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'data-collection-wiring-'));
+    const logs = logCapture();
+    const close = vi.fn(async () => undefined);
+    const source = { exchange: 'binance', fetchCandles: vi.fn(), close };
+    try {
+      const config = dataCollectionConfig({ ...idp.env, MARKET_DATA_DIR: dir, SERVICE_PORT: '0', SERVICE_HOST: '127.0.0.1', LOG_LEVEL: 'info', SYMBOLS: 'BTC/USDT', TIMEFRAMES: '1h,1d' }, () => now);
+      const { running } = await startDataCollection(config, { source, now: () => now, logStream: logs.stream });
+      expect(logs.lines().find((l) => l.msg === 'data-collection listening')).toMatchObject({
+        url: running.url,
+        exchange: 'binance',
+        store: { kind: 'local', dir },
+        symbols: ['BTC/USDT'],
+        timeframes: ['1h', '1d'],
+      });
+      expect(close).not.toHaveBeenCalled();
+      await running.stop();
+      expect(close).toHaveBeenCalledTimes(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

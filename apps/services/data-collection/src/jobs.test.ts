@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createJobQueue } from './jobs.js';
 
 describe('createJobQueue', () => {
@@ -54,5 +54,52 @@ describe('createJobQueue', () => {
     release();
     expect((await q.wait(job.id, 60_000))?.status).toBe('succeeded');
     expect(await q.wait('unknown', 1)).toBeUndefined();
+  });
+
+  it('keeps finished jobs up to keep while later ones are still queued or running', async () => {
+    const gates = new Map<number, () => void>();
+    const q = createJobQueue<number, number>(async (n) => {
+      await new Promise<void>((r) => gates.set(n, r));
+      return { result: n, failed: false };
+    }, { keep: 1 });
+    const first = q.submit(1);
+    const second = q.submit(2);
+    await vi.waitFor(() => expect(gates.has(1)).toBe(true));
+    gates.get(1)!();
+    expect(await q.wait(first.id, 60_000)).toMatchObject({ status: 'succeeded' });
+    // One finished job, keep 1: the running second job does not push the finished one out.
+    expect(q.get(first.id)?.status).toBe('succeeded');
+    expect(q.get(second.id)?.status).toBe('running');
+    await vi.waitFor(() => expect(gates.has(2)).toBe(true));
+    gates.get(2)!();
+    expect(await q.wait(second.id, 60_000)).toMatchObject({ status: 'succeeded' });
+    expect(q.get(first.id)).toBeUndefined();
+  });
+
+  it('aborts the running job on close with the reason "service shutting down"', async () => {
+    const q = createJobQueue<number, number>(
+      (_n, signal) =>
+        new Promise((_, reject) => {
+          signal.addEventListener('abort', () => reject(signal.reason));
+        }),
+    );
+    const job = q.submit(1);
+    await vi.waitFor(() => expect(q.get(job.id)?.status).toBe('running'));
+    await q.close();
+    expect(q.get(job.id)).toMatchObject({ status: 'failed', error: 'service shutting down' });
+  });
+
+  describe('with fake timers', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('wait leaves no timer behind once the job has finished', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      const q = createJobQueue<number, number>(async (n) => ({ result: n, failed: false }));
+      const job = q.submit(1);
+      expect(await q.wait(job.id, 60_000)).toMatchObject({ status: 'succeeded' });
+      expect(vi.getTimerCount()).toBe(0);
+    });
   });
 });

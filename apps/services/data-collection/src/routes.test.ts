@@ -76,20 +76,23 @@ function call(a: ServiceApp, opts: string | { method?: 'GET' | 'POST'; url: stri
   return a.inject({ ...o, headers: auth ? { authorization: auth } : {} });
 }
 
-async function start(opts: { syncWaitMs?: number; released?: boolean } = {}) {
+/** The service clock of start(): routes and jobs read it. */
+const NOW = T0 + 1000 * H;
+
+async function start(opts: { syncWaitMs?: number; released?: boolean; runner?: (req: SyncRequest, signal: AbortSignal) => Promise<SeriesSyncResult[]> } = {}) {
   const store = memoryStore({ 'BTC/USDT 1h': { first: T0, count: 48 } });
   const gated = gatedRunner();
   if (opts.released) gated.release();
   let id = 0;
   const logs = logCapture();
-  const jobs = createSyncJobs(gated.runner, { newId: () => `job-${++id}` });
+  const jobs = createSyncJobs(opts.runner ?? gated.runner, { newId: () => `job-${++id}`, now: () => NOW });
   app = await buildApp({
     config: { service: serviceConfig('data-collection', {}), exchange: 'binance', symbols: ['BTC/USDT', 'ETH/USDT'], timeframes: ['1h', '1d'], syncWaitMs: opts.syncWaitMs ?? 200 },
     store,
     jobs,
     verify,
     logStream: logs.stream,
-    now: () => T0 + 1000 * H,
+    now: () => NOW,
   });
   return { app, store, gated, logs, jobs };
 }
@@ -185,6 +188,48 @@ describe('POST /api/v1/data/sync', () => {
   });
 });
 
+describe('sync job view', () => {
+  it('shows the request, the times and the results of a finished job, and logs the request', async () => {
+    const { app, logs } = await start({ released: true });
+    const res = await call(app, { method: 'POST', url: '/api/v1/data/sync', payload: { symbols: ['BTC/USDT', 'ETH/USDT'], timeframes: ['1h', '1d'] } });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body).toMatchObject({
+      request: { symbols: ['BTC/USDT', 'ETH/USDT'], timeframes: ['1h', '1d'] },
+      createdAt: '2024-02-11T16:00:00.000Z',
+      startedAt: '2024-02-11T16:00:00.000Z',
+      finishedAt: '2024-02-11T16:00:00.000Z',
+    });
+    expect(body.results).toHaveLength(4);
+    expect('error' in body).toBe(false);
+    expect('error' in body.results[0]).toBe(false);
+    expect(logs.lines().find((l) => l.msg === 'sync requested')).toMatchObject({ jobId: 'job-1', status: 'succeeded', symbols: ['BTC/USDT', 'ETH/USDT'], timeframes: ['1h', '1d'] });
+  });
+
+  it('shows a queued job without start or finish times', async () => {
+    const { app } = await start({ syncWaitMs: 10 });
+    await call(app, { method: 'POST', url: '/api/v1/data/sync', payload: { symbols: ['BTC/USDT'], timeframes: ['1h'] } });
+    const second = (await call(app, { method: 'POST', url: '/api/v1/data/sync', payload: { symbols: ['ETH/USDT'], timeframes: ['1d'] } })).json();
+    expect(second).toMatchObject({ status: 'queued', request: { symbols: ['ETH/USDT'], timeframes: ['1d'] }, createdAt: '2024-02-11T16:00:00.000Z' });
+    expect('startedAt' in second).toBe(false);
+    expect('finishedAt' in second).toBe(false);
+    expect('results' in second).toBe(false);
+  });
+
+  it('shows why a sync that threw failed', async () => {
+    const { app } = await start({
+      runner: async () => {
+        throw new Error('store unreachable');
+      },
+    });
+    const res = await call(app, { method: 'POST', url: '/api/v1/data/sync', payload: { symbols: ['BTC/USDT'], timeframes: ['1h'] } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ status: 'failed', error: 'store unreachable' });
+    expect('results' in res.json()).toBe(false);
+    expect((await call(app, '/api/v1/data/sync/job-1')).json()).toMatchObject({ status: 'failed', error: 'store unreachable' });
+  });
+});
+
 describe('GET /api/v1/data/ohlcv/{symbol}', () => {
   it('accepts BTC-USDT and BTC%2FUSDT and returns columns', async () => {
     const { app } = await start();
@@ -229,6 +274,32 @@ describe('GET /api/v1/data/ohlcv/{symbol}', () => {
     expect((await problem('/api/v1/data/ohlcv/BTC-USDT?timeframe=1h&start=yesterday')).errors[0].path).toBe('querystring.start');
     expect((await problem('/api/v1/data/ohlcv/BTC-USDT?timeframe=1h&limit=5001')).errors[0].path).toBe('querystring.limit');
     expect((await problem('/api/v1/data/ohlcv/BTC-USDT?timeframe=1h&start=2024-01-02&end=2024-01-01')).errors[0].path).toBe('querystring.end');
+  });
+
+  it('explains the bad field in the problem', async () => {
+    const { app } = await start();
+    const bad = (await call(app, '/api/v1/data/ohlcv/BTCUSDT?timeframe=1h')).json();
+    expect(bad.errors[0]).toMatchObject({ path: 'params.symbol', message: 'symbol "BTCUSDT" is not BASE-QUOTE or BASE/QUOTE' });
+    const start_ = (await call(app, '/api/v1/data/ohlcv/BTC-USDT?timeframe=1h&start=yesterday')).json();
+    expect(start_.errors[0].message).toBe('must be an ISO date (2024-01-01) or date-time (2024-01-01T00:00:00Z)');
+  });
+
+  it('needs end strictly after start: equal is 400, one candle later is one candle', async () => {
+    const { app } = await start();
+    const same = await call(app, '/api/v1/data/ohlcv/BTC-USDT?timeframe=1h&start=2024-01-01T10:00:00Z&end=2024-01-01T10:00:00Z');
+    expect(same.statusCode).toBe(400);
+    expect(same.json().errors[0]).toMatchObject({ path: 'querystring.end', message: 'end (2024-01-01T10:00:00.000Z) must be after start (2024-01-01T10:00:00.000Z)' });
+    const one = await call(app, '/api/v1/data/ohlcv/BTC-USDT?timeframe=1h&start=2024-01-01T10:00:00Z&end=2024-01-01T11:00:00Z');
+    expect(one.statusCode).toBe(200);
+    expect(one.json().candles.close).toEqual([10]);
+  });
+
+  it('ends at the service clock when no end is given', async () => {
+    const { app } = await start();
+    // NOW is 2024-02-11T16:00Z: a start after it leaves nothing to read.
+    const res = await call(app, '/api/v1/data/ohlcv/BTC-USDT?timeframe=1h&start=2024-03-01');
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors[0].message).toBe('end (2024-02-11T16:00:00.000Z) must be after start (2024-03-01T00:00:00.000Z)');
   });
 
   it('answers 404 when nothing is stored for the series', async () => {
@@ -364,6 +435,22 @@ describe('OpenAPI document', () => {
     expect(sync.requestBody.content['application/json'].schema.required).toEqual(['symbols', 'timeframes']);
     expect(Object.keys(sync.responses)).toEqual(expect.arrayContaining(['200', '202', '400', '401', '403']));
     const ohlcv = doc.paths['/api/v1/data/ohlcv/{symbol}'].get;
+    expect(doc.info.description).toBeTruthy();
+    const ops = {
+      'GET /api/v1/data/symbols': ['200', '401', '403', '503'],
+      'POST /api/v1/data/sync': ['200', '202', '400', '401', '403', '503'],
+      'GET /api/v1/data/sync/{jobId}': ['200', '401', '403', '404', '503'],
+      'GET /api/v1/data/ohlcv/{symbol}': ['200', '400', '401', '403', '404', '503'],
+    };
+    for (const [op, codes] of Object.entries(ops)) {
+      const [method, path] = op.split(' ') as [string, string];
+      const o = doc.paths[path][method.toLowerCase()];
+      expect(o.tags, op).toEqual(['data']);
+      expect(o.summary, op).toBeTruthy();
+      expect(Object.keys(o.responses).sort(), op).toEqual(codes);
+    }
+    expect(sync.description).toContain('200');
+    expect(ohlcv.description).toContain('BTC-USDT');
     expect(ohlcv.parameters.map((p: { in: string; name: string }) => `${p.in}:${p.name}`).sort()).toEqual(['path:symbol', 'query:end', 'query:limit', 'query:start', 'query:timeframe']);
   });
 });
