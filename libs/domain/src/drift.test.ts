@@ -81,3 +81,10 @@ describe('binning boundaries', () => {
     expect(distributionsFromMetrics({}, 'r')).toEqual({});
   });
 });
+
+describe('distributionsFromMetrics with ten or more bins', () => {
+  it('reads multi-digit bin numbers', () => {
+    const metrics = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`dist.rsi.${i}`, i]));
+    expect(distributionsFromMetrics(metrics, 'r1')).toEqual({ rsi: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] });
+  });
+});

@@ -83,3 +83,34 @@ describe('numeric setting bounds', () => {
     expect(listSetting({ S: 'one' }, 'S')).toEqual(['one']);
   });
 });
+
+describe('every setting error names its variable in `variables`', () => {
+  const caught = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (e) {
+      return e as EnvError;
+    }
+    throw new Error('expected a throw');
+  };
+
+  it.each([
+    ['missing', () => numberSetting({}, 'T')],
+    ['not a number', () => numberSetting({ T: 'x' }, 'T')],
+    ['not an integer', () => numberSetting({ T: '1.5' }, 'T', { integer: true })],
+    ['below min', () => numberSetting({ T: '0' }, 'T', { min: 1 })],
+    ['list missing', () => listSetting({}, 'T')],
+    ['list blank', () => listSetting({ T: '  ' }, 'T')],
+    ['list empty entry', () => listSetting({ T: 'a,,b' }, 'T')],
+  ])('%s', (_label, fn) => {
+    const err = caught(fn);
+    expect(err).toBeInstanceOf(EnvError);
+    expect(err.variables).toEqual(['T']);
+  });
+
+  it('a blank list setting is reported as missing, not as an empty entry', () => {
+    expect(() => listSetting({ L: '   ' }, 'L')).toThrow(new EnvError('missing or empty environment variable: L', ['L']));
+    expect(() => listSetting({ L: '' }, 'L')).toThrow('missing or empty environment variable: L');
+    expect(listSetting({ L: ' a ' }, 'L')).toEqual(['a']);
+  });
+});

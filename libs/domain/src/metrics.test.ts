@@ -233,3 +233,45 @@ describe('metric boundaries: at each threshold and one step either side', () => 
     expect(m.exposure).toBe(0.5);
   });
 });
+
+describe('metric edge cases that pin the exact rule', () => {
+  it('CAGR of a zero start is null even when the final is also zero (not ruin)', () => {
+    expect(cagr(0, 0, 365, 365)).toBeNull();
+  });
+
+  it('exposure sorts trades by opening time before merging them', () => {
+    expect(exposure([{ openedAt: 50, closedAt: 60 }, { openedAt: 0, closedAt: 10 }], 0, 100)).toBe(0.2);
+    expect(exposure([{ openedAt: 30, closedAt: 40 }, { openedAt: 50, closedAt: 60 }, { openedAt: 0, closedAt: 10 }], 0, 100)).toBeCloseTo(0.3, 12);
+  });
+
+  it('exposure measures each separate interval from its own start', () => {
+    expect(exposure([{ openedAt: 10, closedAt: 20 }, { openedAt: 50, closedAt: 60 }], 0, 100)).toBe(0.2);
+  });
+
+  it('exposure divides by the span length, not its end', () => {
+    expect(exposure([{ openedAt: 10, closedAt: 20 }], 10, 110)).toBe(0.1);
+  });
+
+  it('the metrics span starts at the first point, not at time 0', () => {
+    const t0 = 1_000 * 3_600_000;
+    const m = computeBacktestMetrics({ timeframe: '1h', startingBalance: 10, timestamps: [t0, t0 + 3_600_000], equity: [10, 11], trades: [{ profitAbs: 1, openedAt: t0, closedAt: t0 + 3_600_000 }] });
+    expect(m.exposure).toBe(0.5);
+  });
+
+  it('two returns (three points) are enough for Sharpe and Sortino', () => {
+    const m = computeBacktestMetrics({ timeframe: '1d', startingBalance: 100, timestamps: [0, DAY, 2 * DAY], equity: [100, 90, 99], trades: [] });
+    expect(m.sharpe).toBe(sharpeRatio(periodReturns([100, 90, 99]), 365));
+    expect(m.sortino).toBe(sortinoRatio(periodReturns([100, 90, 99]), 365));
+    expect(m.sharpe).not.toBeNull();
+    expect(m.sortino).not.toBeNull();
+  });
+
+  it('a curve without variance or without a loss has null ratios, not NaN or Infinity', () => {
+    const flat = computeBacktestMetrics({ timeframe: '1d', startingBalance: 100, timestamps: [0, DAY, 2 * DAY], equity: [100, 100, 100], trades: [] });
+    expect(flat.sharpe).toBeNull();
+    expect(flat.sortino).toBeNull();
+    const rising = computeBacktestMetrics({ timeframe: '1d', startingBalance: 100, timestamps: [0, DAY, 2 * DAY, 3 * DAY], equity: [100, 110, 120, 130], trades: [] });
+    expect(rising.sortino).toBeNull();
+    expect(rising.sharpe).not.toBeNull();
+  });
+});

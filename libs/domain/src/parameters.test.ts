@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ValidationError } from './errors.js';
 import { checkParameters } from './parameters.js';
 
 describe('checkParameters', () => {
@@ -51,5 +52,18 @@ describe('checkParameters bounds', () => {
   it('leaves unbounded numbers and enum-less strings alone, and keeps values without defaults out', () => {
     expect(checkParameters({ n: { type: 'number' }, s: { type: 'string' } }, { n: -1e9, s: 'anything' })).toEqual({ n: -1e9, s: 'anything' });
     expect(checkParameters({ n: { type: 'number' } }, {})).toEqual({});
+  });
+});
+
+describe('checkParameters errors', () => {
+  it('carry the dotted path of the refused parameter', () => {
+    let err: unknown;
+    try {
+      checkParameters({ stopLoss: { type: 'number', max: 0.5 } }, { stopLoss: 1 });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as ValidationError).path).toBe('parameters.stopLoss');
   });
 });
