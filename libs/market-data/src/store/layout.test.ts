@@ -1,6 +1,7 @@
+import { ValidationError } from '@tradai/domain';
 import { describe, expect, it } from 'vitest';
 import { TIMEFRAME_MS, type SeriesKey, type Timeframe } from '../candles.js';
-import { decodeSymbol, encodeSymbol, parsePartitionKey, partitionKey, periodOf, periodsIn } from './layout.js';
+import { checkExchange, checkSeriesKey, decodeSymbol, encodeSymbol, parsePartitionKey, partitionKey, periodOf, periodsIn } from './layout.js';
 
 describe('layout', () => {
   it('puts minute candles in month periods and the rest in year periods', () => {
@@ -37,5 +38,49 @@ describe('layout', () => {
     'ohlcv/exchange=binance/symbol=BTC-USDT/timeframe=1h/year=2024/notes.txt',
   ])('ignores %s', (blobKey) => {
     expect(parsePartitionKey(blobKey)).toBeUndefined();
+  });
+});
+
+describe('checkSeriesKey / checkExchange', () => {
+  const key: SeriesKey = { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1h' };
+  const failure = (fn: () => void) => {
+    try {
+      fn();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ValidationError);
+      return e as ValidationError;
+    }
+    throw new Error('expected a ValidationError');
+  };
+
+  it('accepts a valid key and a symbol of exactly 100 characters', () => {
+    expect(() => checkSeriesKey(key)).not.toThrow();
+    expect(() => checkSeriesKey({ ...key, symbol: 'A'.repeat(100) })).not.toThrow();
+    expect(() => checkSeriesKey({ ...key, exchange: 'gate.io_2' })).not.toThrow();
+  });
+
+  it('names the platform timeframes when the timeframe is unknown', () => {
+    const e = failure(() => checkSeriesKey({ ...key, timeframe: '2h' as Timeframe }));
+    expect(e.message).toBe('unknown timeframe "2h" (expected one of 1m, 5m, 15m, 30m, 1h, 4h, 1d)');
+    expect(e.path).toBe('timeframe');
+  });
+
+  it.each(['', 'A'.repeat(101), 42 as unknown as string, undefined as unknown as string])('rejects the symbol %j', (symbol) => {
+    const e = failure(() => checkSeriesKey({ ...key, symbol }));
+    expect(e.message).toBe('symbol must be a non-empty string of at most 100 characters');
+    expect(e.path).toBe('symbol');
+  });
+
+  it.each(['Binance', 'binance-us', 'binance/x', '_binance', '', 7 as unknown as string])('rejects the exchange id %j', (exchange) => {
+    const e = failure(() => checkExchange(exchange));
+    expect(e.message).toBe(`exchange "${String(exchange)}" must be a lower-case ccxt id ([a-z0-9_.])`);
+    expect(e.path).toBe('exchange');
+    expect(() => checkSeriesKey({ ...key, exchange })).toThrow(ValidationError);
+  });
+
+  it('percent-encodes bytes below 0x10 with two hex digits', () => {
+    expect(encodeSymbol('A\tB/USD')).toBe('A%09B-USD');
+    expect(encodeSymbol('X-Y/Z')).toBe('X%2DY-Z');
+    expect(decodeSymbol('A%09B-USD')).toBe('A\tB/USD');
   });
 });

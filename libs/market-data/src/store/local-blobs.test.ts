@@ -99,3 +99,37 @@ describe('a corrupt partition file', () => {
     expect(new TextDecoder().decode(await blobs.get(PART))).toBe('not parquet');
   });
 });
+
+describe('localBlobs edge cases', () => {
+  it('lists only temp files (dot-named, ending in .tmp) as hidden, at the top level too', async () => {
+    const blobs = localBlobs(dir);
+    await blobs.put('a/.cfg.tmpl', new Uint8Array([1]));
+    await blobs.put('a/x.tmp', new Uint8Array([2]));
+    await fs.writeFile(path.join(dir, '.stray.abc.tmp'), 'x');
+    await fs.writeFile(path.join(dir, 'a', '.half.tmp'), 'x');
+    expect((await blobs.list('')).sort()).toEqual(['a/.cfg.tmpl', 'a/x.tmp']);
+  });
+
+  it('rethrows a read error other than a missing file', async () => {
+    const blobs = localBlobs(dir);
+    await fs.mkdir(path.join(dir, 'folder'));
+    await expect(blobs.get('folder')).rejects.toMatchObject({ code: 'EISDIR' });
+  });
+
+  it('lists nothing under a prefix that is a file', async () => {
+    const blobs = localBlobs(dir);
+    await blobs.put('a/b.bin', new Uint8Array([1]));
+    expect(await blobs.list('a/b.bin/')).toEqual([]);
+  });
+
+  it('rethrows a listing error other than a missing folder', async () => {
+    await fs.symlink('loop', path.join(dir, 'loop'));
+    await expect(localBlobs(dir).list('loop/')).rejects.toMatchObject({ code: 'ELOOP' });
+  });
+
+  it('reports the write error when the temp file was never created', async () => {
+    const failing: LocalFs = { writeFile: () => Promise.reject(new Error('disk full')), rename: realFs.rename };
+    await expect(localBlobs(dir, failing).put('a/b.bin', new Uint8Array([1]))).rejects.toThrow('disk full');
+    expect(await fs.readdir(path.join(dir, 'a'))).toEqual([]);
+  });
+});

@@ -47,3 +47,12 @@ describe('findGaps', () => {
     expect(findGaps(ts, 10, 50, 70)).toEqual([]);
   });
 });
+
+describe('mergeCandles with columns longer than their length', () => {
+  it('ignores the rows past the stored length', () => {
+    const existing = { ...cols([1, 2, 3], [10, 20, 30]), length: 1 };
+    const merged = mergeCandles(existing, cols([5], [50]));
+    expect(Array.from(merged.timestamp)).toEqual([1, 5]);
+    expect(Array.from(merged.close)).toEqual([10, 50]);
+  });
+});

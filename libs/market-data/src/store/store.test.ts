@@ -8,6 +8,7 @@ import { emptyColumns, sliceColumns, TIMEFRAME_MS, type CandleColumns, type Seri
 import { generateCandles } from '../sample.js';
 import type { Blobs } from './blobs.js';
 import { localBlobs } from './local-blobs.js';
+import { encodeCandles } from './parquet.js';
 import { s3Blobs } from './s3-blobs.js';
 import { createCandleStore, type CandleStore } from './store.js';
 
@@ -219,5 +220,80 @@ describe.each(BACKENDS)('candle store on $name', (backend) => {
     await expect(store.coverage({ ...BTC_1H, exchange: '../x' })).rejects.toThrow(/exchange "..\/x"/);
     await expect(store.read(BTC_1H, { start: 10, end: 5 })).rejects.toThrow(/range\.end 5 is before range\.start 10/);
     expect(await blobs.list('')).toEqual([]);
+  });
+});
+
+/** Blobs in memory that record which keys were read. */
+function memoryBlobs(location = 'mem://bucket') {
+  const objects = new Map<string, Uint8Array>();
+  const gets: string[] = [];
+  const blobs: Blobs = {
+    location,
+    async get(key) {
+      gets.push(key);
+      return objects.get(key);
+    },
+    async put(key, bytes) {
+      objects.set(key, bytes);
+    },
+    async list(prefix) {
+      return [...objects.keys()].filter((k) => k.startsWith(prefix));
+    },
+  };
+  return { blobs, objects, gets };
+}
+
+const PART_2023 = 'ohlcv/exchange=binance/symbol=BTC-USDT/timeframe=1h/year=2023/part.parquet';
+const PART_2024 = 'ohlcv/exchange=binance/symbol=BTC-USDT/timeframe=1h/year=2024/part.parquet';
+const PART_2025 = 'ohlcv/exchange=binance/symbol=BTC-USDT/timeframe=1h/year=2025/part.parquet';
+
+describe('candle store file access', () => {
+  it('reads only the partitions overlapping the range, a period touching a bound excluded', async () => {
+    const { blobs, gets } = memoryBlobs();
+    const store = createCandleStore({ blobs });
+    const Y2025 = Date.UTC(2025, 0, 1);
+    await store.write(BTC_1H, candles('1h', Y2024 - 2 * H, 4));
+    await store.write(BTC_1H, candles('1h', Y2025, 2, 2));
+    gets.length = 0;
+    const c = await store.read(BTC_1H, { start: Y2024, end: Y2025 });
+    expect(c.length).toBe(2);
+    expect(gets).toEqual([PART_2024]);
+    gets.length = 0;
+    expect((await store.read(BTC_1H, { start: Y2024 - H, end: Y2024 + 1 })).length).toBe(2);
+    expect(gets.sort()).toEqual([PART_2023, PART_2024]);
+  });
+
+  it('coverage skips empty partition files, and is undefined when all are empty', async () => {
+    const { blobs } = memoryBlobs();
+    const store = createCandleStore({ blobs });
+    await blobs.put(PART_2023, encodeCandles(emptyColumns(0)));
+    expect(await store.coverage(BTC_1H)).toBeUndefined();
+    await store.write(BTC_1H, candles('1h', Y2024 + 5 * H, 3));
+    await blobs.put(PART_2025, encodeCandles(emptyColumns(0)));
+    expect(await store.coverage(BTC_1H)).toEqual({ first: Y2024 + 5 * H, last: Y2024 + 7 * H, count: 3 });
+  });
+
+  it.each(['mem://bucket', 'mem://bucket/'])('names an unreadable file by its full location (%s)', async (location) => {
+    const { blobs } = memoryBlobs(location);
+    await blobs.put(PART_2024, new Uint8Array([1, 2, 3]));
+    const err = await createCandleStore({ blobs })
+      .read(BTC_1H, { start: Y2024, end: Y2024 + H })
+      .catch((e: unknown) => e as Error);
+    expect((err as Error).message).toMatch(new RegExp(`^mem://bucket/${PART_2024.replaceAll('.', '\\.')}: not a readable Parquet file`));
+  });
+
+  it('reports a gap just before the last stored candle', async () => {
+    const { blobs } = memoryBlobs();
+    const store = createCandleStore({ blobs });
+    await store.write(BTC_1H, pick(candles('1h', Y2024, 4), (t) => t !== Y2024 + 2 * H));
+    expect(await store.gaps(BTC_1H, { start: 0, end: Y2024 + 100 * H })).toEqual([{ start: Y2024 + 2 * H, end: Y2024 + 3 * H }]);
+  });
+
+  it('gaps rejects a bad range by name', async () => {
+    const { blobs } = memoryBlobs();
+    const store = createCandleStore({ blobs });
+    await store.write(BTC_1H, candles('1h', Y2024, 4));
+    await expect(store.gaps(BTC_1H, { start: 0, end: 1.5 })).rejects.toMatchObject({ name: 'ValidationError', path: 'range.end' });
+    await expect(store.gaps(BTC_1H, { start: Y2024 + 2 * H, end: Y2024 })).rejects.toMatchObject({ name: 'ValidationError', path: 'range.end' });
   });
 });
