@@ -113,7 +113,7 @@ describe('ccxt candle source against the fake exchange', () => {
     expect(c.length).toBe(3);
     expect(fake.requestsTo().map((r) => r.status)).toEqual([undefined, 200]);
     // The given timeout, not ccxt's 10 s default, cut the hang short (see the test's own limit).
-  }, 6_000);
+  }, 9_000);
 
   it('retries loading the markets too', async () => {
     fake.fail({ fault: { kind: 'server-error' }, path: '/api/v3/exchangeInfo' });
