@@ -167,7 +167,7 @@ beforeEach(async () => {
 async function promoteVerified(name: string) {
   liveDrawdown = 0.01;
   const r = await run(name, trainingContainer((c) => setChampionSharpe(c.sharpe - 1)));
-  expect(r.error).toBeUndefined();
+  expect(r.error, `the run failed: ${JSON.stringify(r.error)}`).toBeUndefined();
   expect(verifications.at(-1)?.verdict).toBe('verified');
   const deployment = await deployments.latest(STRATEGY);
   expect(deployment).toMatchObject({ status: 'verified', config_version: 2, model_version: '2' });
@@ -182,7 +182,7 @@ async function promoteVerified(name: string) {
 describe('retraining workflow (rendered ASL, real handlers, local AWS, fake MLflow)', () => {
   it('skips without a workflow record when drift is low and the model is fresh', async () => {
     const r = await run('rt-calm-1', () => expect.fail('no training should start'), { strategy: 'calm', trigger: 'schedule' });
-    expect(r.error).toBeUndefined();
+    expect(r.error, `the run failed: ${JSON.stringify(r.error)}`).toBeUndefined();
     expect(r.path).toEqual(['Start', 'CheckRetrainingNeeded', 'RetrainingNeeded', 'SkipRetraining']);
     const [decision] = await retraining.query('calm', { newestFirst: true, limit: 1 });
     expect(decision).toMatchObject({ status: 'SKIPPED', workflow_id: 'rt-calm-1', reasons: ['drift 0.05 <= threshold 0.3', expect.stringMatching(/^model age 2 d <= max 30 d$/)] });
@@ -202,7 +202,7 @@ describe('retraining workflow (rendered ASL, real handlers, local AWS, fake MLfl
         championSharpe = setChampionSharpe(c.sharpe - 1);
       }),
     );
-    expect(r.error).toBeUndefined();
+    expect(r.error, `the run failed: ${JSON.stringify(r.error)}`).toBeUndefined();
     const polls = Array.from({ length: verifications.length }, () => ['WaitForVerification', 'VerifyDeployment', 'VerdictFinal']).flat();
     expect(r.path).toEqual([
       'Start', 'CheckRetrainingNeeded', 'RetrainingNeeded', 'MarkRunning', 'ResolveStrategy', 'PrepareTrainingTask',
@@ -259,7 +259,7 @@ describe('retraining workflow (rendered ASL, real handlers, local AWS, fake MLfl
     const before = await promoteVerified('rt-ml-regress-given');
     liveDrawdown = 0.12;
     const r = await run('rt-ml-regress', trainingContainer((c) => setChampionSharpe(c.sharpe - 1)));
-    expect(r.error).toBeUndefined();
+    expect(r.error, `the run failed: ${JSON.stringify(r.error)}`).toBeUndefined();
     expect(r.path.slice(-5)).toEqual(['Promoted', 'WaitForVerification', 'VerifyDeployment', 'VerdictFinal', 'Done']);
     expect(verifications.map((v) => v.verdict)).toEqual(['regressed']);
     const promoted = verifications[0]!.deploymentId;
