@@ -13,7 +13,7 @@ const SERVICE: ServiceEndpointName = 'strategy-service';
 const METHODS = ['get', 'post', 'put', 'delete', 'patch'] as const;
 
 let app: ServiceApp;
-let doc: { openapi: string; paths: Record<string, Record<string, unknown>> };
+let doc: { openapi: string; info: { title: string; description?: string }; paths: Record<string, Record<string, unknown>> };
 
 beforeAll(async () => {
   // No call leaves the process: the document is built from the route schemas alone.
@@ -40,7 +40,19 @@ describe('strategy-service contract', () => {
 
   it('serves an OpenAPI 3.1 document', () => {
     expect(doc.openapi).toBe('3.1.0');
+    expect(doc.info.title).toBe('strategy-service');
+    expect(doc.info.description).toMatch(/config versions/);
     expect(mine).toHaveLength(5);
+  });
+
+  it('groups every /api/v1 operation under the "strategies" tag, each with a summary', () => {
+    for (const r of served().filter((x) => x.path.startsWith('/api/v1'))) {
+      const op = doc.paths[r.path]![r.method.toLowerCase()] as { tags?: string[]; summary?: string };
+      expect(op.tags, `${r.method} ${r.path}`).toEqual(['strategies']);
+      expect(op.summary?.length, `${r.method} ${r.path}`).toBeGreaterThan(0);
+    }
+    // The one write that is not a plain create says what it does with the bucket and the table.
+    expect((doc.paths['/api/v1/strategies/{name}/config']!['put'] as { description?: string }).description).toMatch(/immutable config file/);
   });
 
   it('documents and serves every API_ROUTES entry that targets it, with the same method and path', () => {
