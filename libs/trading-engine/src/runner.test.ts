@@ -1,10 +1,10 @@
 import { emptyColumns, type CandleColumns } from '@tradai/market-data';
 import { seededCandles } from '@tradai/testing-tools';
 import type { Strategy } from '@tradai/strategy-sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TradingBot } from './bot.js';
 import { columnsFeed, type CandleFeed } from './feed.js';
-import { BotRunner, type Clock } from './runner.js';
+import { BotRunner, systemClock, type Clock } from './runner.js';
 import { HOUR, maCrossover, startStateFixture, testSettings, type StateFixture } from './test-support.js';
 
 /** A clock the test moves; `asleep()` resolves once the loop is waiting on it. */
@@ -116,5 +116,170 @@ describe('bot runner (injected clock)', { timeout: 120_000 }, () => {
     expect(await state.table.get({ bot_id: bot.settings.botId })).toBeUndefined();
     expect(await state.ledger(bot.settings.botId).loadState()).toMatchObject({ botId: bot.settings.botId });
     await expect(runner.healthCheck()).rejects.toThrow('trading loop stopped');
+  });
+});
+
+/** A bot stand-in recording what the runner asks of it; `cycle` answers with `next` (or waits on `gate`). */
+function fakeBot() {
+  const calls: string[] = [];
+  const f = {
+    calls,
+    next: { trades: [] as unknown[], ordersSent: 0, skipped: [] as string[] } as unknown,
+    gate: undefined as Promise<void> | undefined,
+    failCycle: undefined as Error | undefined,
+    failBeat: undefined as Error | undefined,
+    errors: [] as unknown[],
+    bot: {
+      settings: { timeframe: '1h' },
+      start: async () => void calls.push('start'),
+      cycle: async (now: number) => {
+        calls.push(`cycle ${now}`);
+        if (f.gate) await f.gate;
+        if (f.failCycle) throw f.failCycle;
+        return f.next;
+      },
+      heartbeat: async (now: number) => {
+        calls.push(`beat ${now}`);
+        if (f.failBeat) throw f.failBeat;
+      },
+      requestStop: () => void calls.push('requestStop'),
+      noteError: (e: unknown) => void f.errors.push(e),
+      shutdown: async (now: number, removeRow: boolean) => void calls.push(`shutdown ${now} ${removeRow}`),
+    },
+  };
+  return f;
+}
+
+describe('bot runner loop (fake bot, injected clock)', () => {
+  const start = T0 + 10 * 60_000;
+  const make = (opts: { stallMs?: number; heartbeatMs?: number } = {}) => {
+    const f = fakeBot();
+    const clock = new ManualClock(start);
+    const logs: unknown[][] = [];
+    const runner = new BotRunner({ bot: f.bot as unknown as TradingBot, clock, log: (...a: unknown[]) => void logs.push(a), ...opts });
+    return { f, clock, runner, logs };
+  };
+
+  it('is not alive nor healthy before it starts', async () => {
+    const f = fakeBot();
+    const runner = new BotRunner({ bot: f.bot as unknown as TradingBot, clock: new ManualClock(1_000) });
+    expect(runner.alive()).toBe(false);
+    await expect(runner.healthCheck()).rejects.toThrow('trading loop not started');
+  });
+
+  it('turns unhealthy one ms past stallMs without progress, saying for how long', async () => {
+    const { clock, runner } = make({ stallMs: 10_000 });
+    await runner.start();
+    await clock.asleep();
+    clock.t += 10_000;
+    expect(runner.alive()).toBe(true);
+    await expect(runner.healthCheck()).resolves.toBeUndefined();
+    clock.t += 1;
+    expect(runner.alive()).toBe(false);
+    await expect(runner.healthCheck()).rejects.toThrow('trading loop stuck: no progress for 10 s');
+    await runner.stop(false, 1_000);
+  });
+
+  it('sleeps until the next heartbeat or close, not earlier', async () => {
+    const { clock, runner, f } = make({ stallMs: 10_000 });
+    await runner.start();
+    await clock.jump(5_000);
+    clock.t += 6_000;
+    expect(runner.alive()).toBe(false);
+    expect(f.calls).toEqual(['start']);
+    await runner.stop(false, 1_000);
+  });
+
+  it('heartbeats only after heartbeatMs, and cycles exactly at close + 2 s', async () => {
+    const { clock, runner, f } = make();
+    await runner.start();
+    await clock.asleep();
+    expect(runner.heartbeats).toBe(0);
+    await clock.advance(60_000);
+    expect(f.calls).toEqual(['start', `beat ${start + 60_000}`]);
+    expect(runner.heartbeats).toBe(1);
+    const due = T0 + HOUR + 2_000;
+    await clock.advance(due - clock.now());
+    expect(runner.cycles).toBe(1);
+    expect(f.calls.at(-1)).toBe(`cycle ${due}`);
+    await runner.stop(true, 1_000);
+    expect(f.calls.slice(-2)).toEqual(['requestStop', `shutdown ${due} true`]);
+  });
+
+  it('logs a cycle only when it traded, sent orders or skipped something; a failed cycle is noted and logged', async () => {
+    const { clock, runner, f, logs } = make({ heartbeatMs: 10 * HOUR });
+    await runner.start();
+    const closeAt = (h: number) => T0 + h * HOUR + 2_000;
+    await clock.advance(closeAt(1) - clock.now());
+    expect(logs).toEqual([]);
+    f.next = { trades: [], ordersSent: 1, skipped: [] };
+    await clock.advance(closeAt(2) - clock.now());
+    expect(logs).toEqual([['info', 'cycle', { at: new Date(closeAt(2)).toISOString(), trades: 0, orders: 1, skipped: [] }]]);
+    f.next = { trades: [], ordersSent: 0, skipped: ['ETH/USDT: no candle'] };
+    await clock.advance(closeAt(3) - clock.now());
+    expect(logs).toHaveLength(2);
+    f.failCycle = new Error('feed down');
+    await clock.advance(closeAt(4) - clock.now());
+    expect(f.errors).toEqual([f.failCycle]);
+    expect(logs.at(-1)).toEqual(['error', 'cycle failed', { error: 'Error: feed down' }]);
+    expect(runner.cycles).toBe(3);
+    await runner.stop(false, 1_000);
+  });
+
+  it('logs a failed heartbeat and goes on', async () => {
+    const { clock, runner, f, logs } = make();
+    f.failBeat = new Error('table down');
+    await runner.start();
+    await clock.advance(60_000);
+    expect(logs).toEqual([['error', 'heartbeat failed', { error: 'Error: table down' }]]);
+    expect(runner.heartbeats).toBe(0);
+    expect(runner.alive()).toBe(true);
+    await runner.stop(false, 1_000);
+  });
+
+  it('a stop during a cycle lets it finish and ends the loop', async () => {
+    const { clock, runner, f } = make();
+    let release!: () => void;
+    f.gate = new Promise<void>((r) => (release = r));
+    await runner.start();
+    await clock.jump(T0 + HOUR + 2_000 - clock.now());
+    const stopping = runner.stop(false, 2_000);
+    expect(runner.alive()).toBe(false);
+    release();
+    expect(await stopping).toBe('stopped');
+    await expect(runner.healthCheck()).rejects.toThrow('trading loop stopped');
+  });
+});
+
+describe('systemClock.sleep (fake timers)', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('resolves after ms, at once when already aborted, and early on abort (clearing its timer)', async () => {
+    vi.useFakeTimers();
+    let done = false;
+    void systemClock.sleep(1_000, new AbortController().signal).then(() => (done = true));
+    await vi.advanceTimersByTimeAsync(999);
+    expect(done).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(done).toBe(true);
+
+    const aborted = new AbortController();
+    aborted.abort();
+    let early = false;
+    void systemClock.sleep(1_000, aborted.signal).then(() => (early = true));
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(early).toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
+
+    const ac = new AbortController();
+    let woke = false;
+    void systemClock.sleep(5_000, ac.signal).then(() => (woke = true));
+    expect(vi.getTimerCount()).toBe(1);
+    ac.abort();
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(woke).toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
   });
 });

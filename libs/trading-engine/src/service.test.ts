@@ -1,13 +1,14 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { ENV, tableEnvName } from '@tradai/contracts';
-import { EnvError, Table, type ConfigVersionItem, type DeploymentItem, type ShadowTestItem, type TradingItem } from '@tradai/domain';
+import { EnvError, NotFoundError, Table, ValidationError, type ConfigVersionItem, type DeploymentItem, type ShadowTestItem, type TradingItem } from '@tradai/domain';
 import { startDynalite, startFauxqs, type Dynalite, type Fauxqs } from '@tradai/domain/testing';
 import { binanceApiUrls, startFakeExchange, type FakeExchange } from '@tradai/testing-tools';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildBotApp, idleBotService, runBotService } from './routes.js';
-import { BotIdleError, botFromEnv, readBotEnv, readExchangeCredentials } from './service.js';
+import { BOT_ENV, BotIdleError, botFromEnv, readBotEnv, readExchangeCredentials, strategyCatalog } from './service.js';
+import { swingStrategy } from './replay.js';
 import { HOUR, maCrossover } from './test-support.js';
 
 const T0 = Date.UTC(2025, 0, 10);
@@ -204,5 +205,159 @@ describe('bot services wired from the environment (dynalite, fauxqs S3, fake exc
     await expect(readExchangeCredentials(secrets, 's1')).rejects.toThrow('exchange secret s1 is not JSON: expected {"apiKey": "...", "secret": "..."}');
     await expect(readExchangeCredentials(secrets, 's1')).rejects.toThrow('exchange secret s1 has no secret: expected {"apiKey": "...", "secret": "..."}');
     sm.restore();
+  });
+
+  it('applies the environment overrides on top of the config, and keeps the strategy timeframe fallback', async () => {
+    const { bot } = await botFromEnv(
+      'dry-run',
+      { ...env, BOT_ID: 'svc-over', BOT_TIMEFRAME: '4h', BOT_LOOKBACK: '77', BOT_STARTING_BALANCE: '500', RISK_MAX_OPEN_POSITIONS: '1', BOT_STATE_DIR: '' },
+      io(),
+    );
+    expect(bot.settings).toMatchObject({ exchange: 'binance', timeframe: '4h', lookback: 77, risk: { maxOpenPositions: 1 }, deploymentId: 'dep-1' });
+    expect(bot.settings.engine.startingBalance).toBe(500);
+    const dflt = await botFromEnv('dry-run', { ...env, BOT_ID: 'svc-dflt', CONFIG_VERSION: '1' }, io());
+    expect(dflt.bot.settings.lookback).toBe(500);
+    expect('deploymentId' in dflt.bot.settings).toBe(false);
+  });
+
+  it('refuses a missing configs bucket, naming the variable', async () => {
+    const noBucket = await botFromEnv('dry-run', { ...env, BOT_ID: 'svc-nob', [ENV.configsBucket]: '' }, io()).catch((e: unknown) => e);
+    expect(noBucket).toBeInstanceOf(EnvError);
+    expect((noBucket as EnvError).message).toBe(`missing environment variable ${ENV.configsBucket}`);
+    expect((noBucket as EnvError).variables).toEqual([ENV.configsBucket]);
+  });
+
+  it('refuses a model-based strategy, naming it', async () => {
+    const trainable = { ...(await maCrossover()), features: [], train: () => undefined, serialize: () => undefined, deserialize: () => undefined, featureRows: () => undefined };
+    const err = await botFromEnv('dry-run', { ...env, BOT_ID: 'svc-ml' }, io({ strategy: async () => trainable })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as ValidationError).message).toBe('strategy ma-crossover is model-based: bots load no MLflow models yet, so it cannot trade');
+    expect((err as ValidationError).path).toBe('strategy');
+  });
+});
+
+describe('readBotEnv (pure checks)', () => {
+  const base = { BOT_ID: 'b1', STRATEGY: 'swing', [ENV.environment]: 'dev' };
+  const envError = (mode: 'live' | 'dry-run' | 'shadow', src: Record<string, string>): EnvError => {
+    try {
+      readBotEnv(mode, src);
+    } catch (e) {
+      expect(e).toBeInstanceOf(EnvError);
+      return e as EnvError;
+    }
+    throw new Error('expected an EnvError');
+  };
+
+  it('trims values and sets only the optional fields that are given', () => {
+    const e = readBotEnv('dry-run', { BOT_ID: '  b1 ', STRATEGY: ' swing', [ENV.environment]: ' dev ', TRADING_MODE: 'dry-run' });
+    expect(e).toEqual({ mode: 'dry-run', botId: 'b1', strategy: 'swing', environment: 'dev', risk: {} });
+    expect(Object.keys(e).sort()).toEqual(['botId', 'environment', 'mode', 'risk', 'strategy']);
+  });
+
+  it('reads every optional setting', () => {
+    const e = readBotEnv('shadow', {
+      ...base,
+      BOT_SYMBOLS: 'BTC/USDT,ETH/USDT',
+      BOT_TIMEFRAME: '4h',
+      CONFIG_VERSION: '3',
+      SHADOW_TEST_ID: 'st-1',
+      BOT_STARTING_BALANCE: '500',
+      BOT_LOOKBACK: '50',
+      RISK_MAX_POSITION_SIZE: '100',
+      RISK_MAX_OPEN_POSITIONS: '2',
+      RISK_DAILY_LOSS_LIMIT: '0.05',
+    });
+    expect(e).toEqual({
+      mode: 'shadow',
+      botId: 'b1',
+      strategy: 'swing',
+      environment: 'dev',
+      symbols: ['BTC/USDT', 'ETH/USDT'],
+      timeframe: '4h',
+      configVersion: 3,
+      shadowTestId: 'st-1',
+      startingBalance: 500,
+      lookback: 50,
+      risk: { maxPositionSize: 100, maxOpenPositions: 2, dailyLossLimit: 0.05 },
+    });
+  });
+
+  it('names the variables at fault', () => {
+    const both = envError('dry-run', { [ENV.environment]: 'dev' });
+    expect(both.message).toBe('missing environment variables BOT_ID, STRATEGY');
+    expect(both.variables).toEqual(['BOT_ID', 'STRATEGY']);
+    expect(envError('dry-run', { ...base, TRADING_MODE: 'shadow' }).variables).toEqual([BOT_ENV.mode]);
+    const tf = envError('dry-run', { ...base, BOT_TIMEFRAME: '7x' });
+    expect(tf.message).toBe('BOT_TIMEFRAME is not a timeframe: "7x"');
+    expect(tf.variables).toEqual(['BOT_TIMEFRAME']);
+    expect(envError('live', { ...base, ALLOW_LIVE_OUTSIDE_PROD: 'yes' }).variables).toEqual(['ALLOW_LIVE_OUTSIDE_PROD']);
+    expect(envError('live', { ...base, ALLOW_LIVE_OUTSIDE_PROD: 'false' }).variables).toEqual([ENV.environment, 'ALLOW_LIVE_OUTSIDE_PROD']);
+    const noSecret = envError('live', { ...base, [ENV.environment]: 'prod', ALLOW_LIVE_OUTSIDE_PROD: 'false' });
+    expect(noSecret.variables).toEqual([ENV.exchangeSecretId]);
+  });
+
+  it('a live bot with a secret id needs a Secrets Manager client', async () => {
+    const io = { doc: {}, s3: {} } as never;
+    await expect(botFromEnv('live', { ...base, ALLOW_LIVE_OUTSIDE_PROD: 'true', [ENV.exchangeSecretId]: 's-1' }, io)).rejects.toThrow('bot service wiring: a Secrets Manager client is required');
+  });
+
+  it('BotIdleError carries the idle bot and its reason', () => {
+    const idle = { botId: 'b', reason: 'nothing to shadow', heartbeat: async () => undefined, removeRow: async () => undefined };
+    const e = new BotIdleError(idle);
+    expect([e.name, e.message, e.idle]).toEqual(['BotIdleError', 'nothing to shadow', idle]);
+  });
+
+  it('keeps the secret id only for live bots', () => {
+    const live = readBotEnv('live', { ...base, ALLOW_LIVE_OUTSIDE_PROD: 'true', [ENV.exchangeSecretId]: ' s-1 ' });
+    expect(live.exchangeSecretId).toBe('s-1');
+    const dry = readBotEnv('dry-run', { ...base, [ENV.exchangeSecretId]: 's-1' });
+    expect('exchangeSecretId' in dry).toBe(false);
+  });
+});
+
+describe('readExchangeCredentials (mocked Secrets Manager)', () => {
+  const refused = async (secretString: string) => {
+    const secrets = new SecretsManagerClient({ region: 'us-east-1' });
+    const sm = mockClient(secrets);
+    sm.on(GetSecretValueCommand, { SecretId: 's2' }).resolves({ SecretString: secretString });
+    try {
+      return await readExchangeCredentials(secrets, 's2').then(
+        (v) => v,
+        (e: unknown) => e,
+      );
+    } finally {
+      sm.restore();
+    }
+  };
+
+  it('names every missing or empty field', async () => {
+    const nul = (await refused('null')) as ValidationError;
+    expect(nul).toBeInstanceOf(ValidationError);
+    expect(nul.message).toBe('exchange secret s2 has no apiKey and secret: expected {"apiKey": "...", "secret": "..."}');
+    expect(nul.path).toBe('exchangeSecret');
+    const empty = (await refused(JSON.stringify({ apiKey: '', secret: 'x' }))) as ValidationError;
+    expect(empty.message).toBe('exchange secret s2 has no apiKey: expected {"apiKey": "...", "secret": "..."}');
+    const notJson = (await refused('{')) as ValidationError;
+    expect(notJson.path).toBe('exchangeSecret');
+    expect(await refused(JSON.stringify({ apiKey: 'k', secret: 's', extra: 1 }))).toEqual({ apiKey: 'k', secret: 's' });
+  });
+});
+
+describe('strategyCatalog', () => {
+  it('finds compiled strategies by name and lists the known ones, sorted, for an unknown name', async () => {
+    const find = strategyCatalog([swingStrategy('zeta'), swingStrategy('alpha')]);
+    expect((await find('zeta')).name).toBe('zeta');
+    await expect(find('nope')).rejects.toThrow('unknown strategy "nope": this service has alpha, zeta');
+    await expect(find('nope')).rejects.toBeInstanceOf(NotFoundError);
+    await expect(strategyCatalog([])('x')).rejects.toThrow('unknown strategy "x": this service has (none)');
+  });
+
+  it('refuses a catalog naming a strategy twice', () => {
+    expect(() => strategyCatalog([swingStrategy('a'), swingStrategy('a')])).toThrow(new ValidationError('strategy catalog names a twice', 'strategy'));
+    try {
+      strategyCatalog([swingStrategy('a'), swingStrategy('a')]);
+    } catch (e) {
+      expect((e as ValidationError).path).toBe('strategy');
+    }
   });
 });
