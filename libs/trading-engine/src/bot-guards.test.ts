@@ -561,7 +561,8 @@ describe('TradingBot live orders', () => {
   });
 
   it('a rejected order is dropped, an unknown outcome stays pending and is settled by client id next cycle', async () => {
-    let found: OrderReport | undefined;
+    // What the exchange answers when asked for the order by client id (none until the test sets it).
+    const lookup: { found?: OrderReport } = {};
     const { venue, placed } = memoryOrders({
       async placeMarket(symbol, side, amount, id) {
         placed.push({ symbol, side, amount, clientOrderId: id });
@@ -569,7 +570,7 @@ describe('TradingBot live orders', () => {
         throw new OrderRejectedError('insufficient balance');
       },
       async findByClientId(_symbol, id) {
-        return found && id === found.clientOrderId ? found : undefined;
+        return lookup.found && id === lookup.found.clientOrderId ? lookup.found : undefined;
       },
     });
     const l = live({
@@ -589,7 +590,7 @@ describe('TradingBot live orders', () => {
     expect(l.logs).toContainEqual(['warn', 'order rejected', { clientOrderId: ethId, error: 'OrderRejectedError: insufficient balance' }]);
     expect(l.bot.book.openCount).toBe(0);
 
-    found = report({ id: 'o-7', clientOrderId: btcId, filled: 10, cost: 1_000, average: 100 });
+    lookup.found = report({ id: 'o-7', clientOrderId: btcId, filled: 10, cost: 1_000, average: 100 });
     await l.bot.cycle(AT(T0 + HOUR));
     expect(l.bot.status()).toMatchObject({ pendingOrders: 0, positions: [{ symbol: 'BTC/USDT', amount: 10, open_price: 100 }] });
   });

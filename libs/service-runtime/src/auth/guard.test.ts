@@ -29,11 +29,11 @@ describe('guardApiRoutes', () => {
 
   it('keeps the route’s own onRequest hooks after the check, single or listed', () => {
     const { authorize } = recorder();
-    const own = async function ownHook() {};
+    const own = async function ownHook() { return undefined; };
     const single = route('GET', '/api/v1/strategies', { onRequest: own });
     guardApiRoutes('strategy-service', authorize)(single);
     expect(names(single)).toEqual(['auth GET /api/v1/strategies', 'ownHook']);
-    const other = async function otherHook() {};
+    const other = async function otherHook() { return undefined; };
     const listed = route('GET', '/api/v1/strategies/:name', { onRequest: [own, other] });
     guardApiRoutes('strategy-service', authorize)(listed);
     expect(names(listed)).toEqual(['auth GET /api/v1/strategies/{name}', 'ownHook', 'otherHook']);
