@@ -2,6 +2,7 @@ import { ValidationError } from '@tradai/domain';
 import { describe, expect, it } from 'vitest';
 import { TIMEFRAME_MS, type SeriesKey, type Timeframe } from '../candles.js';
 import { checkExchange, checkSeriesKey, decodeSymbol, encodeSymbol, parsePartitionKey, partitionKey, periodOf, periodsIn } from './layout.js';
+import { validationFailure as failure } from '../test-support.js';
 
 describe('layout', () => {
   it('puts minute candles in month periods and the rest in year periods', () => {
@@ -43,17 +44,7 @@ describe('layout', () => {
 
 describe('checkSeriesKey / checkExchange', () => {
   const key: SeriesKey = { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1h' };
-  const failure = (fn: () => void) => {
-    try {
-      fn();
-    } catch (e) {
-      expect(e).toBeInstanceOf(ValidationError);
-      return e as ValidationError;
-    }
-    throw new Error('expected a ValidationError');
-  };
-
-  it('accepts a valid key and a symbol of exactly 100 characters', () => {
+    it('accepts a valid key and a symbol of exactly 100 characters', () => {
     expect(() => checkSeriesKey(key)).not.toThrow();
     expect(() => checkSeriesKey({ ...key, symbol: 'A'.repeat(100) })).not.toThrow();
     expect(() => checkSeriesKey({ ...key, exchange: 'gate.io_2' })).not.toThrow();

@@ -1,7 +1,7 @@
-import { ValidationError } from '@tradai/domain';
 import { describe, expect, it } from 'vitest';
 import { emptyColumns, type CandleColumns } from '../candles.js';
 import { checkCandles, checkRange } from './validate.js';
+import { validationFailure as failure } from '../test-support.js';
 
 const MINUTE = 60_000;
 const T0 = Date.UTC(2025, 0, 1);
@@ -18,16 +18,6 @@ function candles(n: number, start = T0): CandleColumns {
     c.volume[i] = 10;
   }
   return c;
-}
-
-function failure(fn: () => void): ValidationError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValidationError);
-    return e as ValidationError;
-  }
-  throw new Error('expected a ValidationError');
 }
 
 describe('checkCandles', () => {
