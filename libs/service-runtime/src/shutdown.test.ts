@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createServiceApp, type ServiceApp } from './app.js';
+import { createServiceApp, type ServiceApp, type ServiceAppOptions } from './app.js';
 import { closeApp, runService } from './shutdown.js';
 import { logCapture } from './testing.js';
 
-/** A route that stays in flight until the test releases it. */
-async function slowApp(): Promise<{ app: ServiceApp; entered: Promise<void>; release: () => void }> {
-  const app = await createServiceApp({ name: 'slow', version: '1', logLevel: 'silent' });
+/** A route that stays in flight until the test releases it; a silent app unless given a log stream. */
+async function slowApp(logStream?: ServiceAppOptions['logStream']): Promise<{ app: ServiceApp; entered: Promise<void>; release: () => void }> {
+  const app = await createServiceApp(logStream ? { name: 'slow', version: '1', logStream } : { name: 'slow', version: '1', logLevel: 'silent' });
   let release!: () => void;
   let entered!: () => void;
   const gate = new Promise<void>((r) => (release = r));
@@ -89,16 +89,7 @@ describe('runService: what shutdown logs and how it exits', () => {
   /** A logging app with a held route, run on 127.0.0.1; removes whatever listeners it leaves behind. */
   async function started(shutdownTimeoutMs: number) {
     const logs = logCapture();
-    const app = await createServiceApp({ name: 'graceful', version: '1', logStream: logs.stream });
-    let release!: () => void;
-    let entered!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    const inside = new Promise<void>((r) => (entered = r));
-    app.get('/slow', async () => {
-      entered();
-      await gate;
-      return 'done';
-    });
+    const { app, entered, release } = await slowApp(logs.stream);
     const before = Object.fromEntries(GRACE_EVENTS.map((e) => [e, process.listeners(e as NodeJS.Signals)]));
     const exited = new Promise<number>((resolve) => {
       vi.spyOn(process, 'exit').mockImplementation(((code: number) => resolve(code)) as never);
@@ -110,7 +101,7 @@ describe('runService: what shutdown logs and how it exits', () => {
       release();
       await app.close();
     });
-    return { app, logs, running, exited, mine, entered: inside, release };
+    return { app, logs, running, exited, mine, entered, release };
   }
 
   it('logs the signal at info, not as an error', async () => {
