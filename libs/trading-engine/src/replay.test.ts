@@ -102,6 +102,8 @@ describe('replayBots (dynalite, local blobs)', () => {
     });
     expect(bots).toHaveLength(2);
     expect(reports.map((r) => r.length)).toEqual([12, 12]);
+    // The candles start 50 hours before the first cycle (warm-up), so that cycle already has the candle that just closed.
+    expect(reports.map((r) => r[0]!.candles)).toEqual([1, 1]);
     expect(reports[0]!.map((r) => r.at)).toEqual(Array.from({ length: 12 }, (_, h) => from + h * HOUR + 1_000));
     const [win, lose] = bots.map((b) => b.status());
     expect(win).toMatchObject({ botId: 'win', mode: 'live', strategy: 'swing-x', symbols: ['BTC/USDT'], timeframe: '1h', deploymentId: 'd-1', configVersion: 3 });

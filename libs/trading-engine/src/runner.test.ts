@@ -92,7 +92,15 @@ describe('bot runner (injected clock)', { timeout: 120_000 }, () => {
     expect(runner.cycles).toBe(3); // the 01:00, 02:00 and 03:00 closes (woken at the next 30 s step)
     expect(runner.heartbeats).toBeGreaterThanOrEqual(130);
     expect(bot.status().lastCycleAt).toBe(new Date(T0 + 3 * HOUR + 30_000).toISOString());
+    // The stop timeout's timer is cleared once the loop has ended: a stopped runner holds no timer open.
+    const set = vi.spyOn(globalThis, 'setTimeout');
+    const clear = vi.spyOn(globalThis, 'clearTimeout');
     expect(await runner.stop(true, 1_000)).toBe('stopped');
+    const timeout = set.mock.results[set.mock.calls.findIndex((c) => c[1] === 1_000)]?.value;
+    set.mockRestore();
+    expect(timeout).toBeDefined();
+    expect(clear).toHaveBeenCalledWith(timeout);
+    clear.mockRestore();
     expect(await state.table.get({ bot_id: bot.settings.botId })).toBeUndefined();
   });
 

@@ -1,5 +1,6 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { ENV, tableEnvName } from '@tradai/contracts';
 import { EnvError, NotFoundError, Table, ValidationError, type ConfigVersionItem, type DeploymentItem, type ShadowTestItem, type TradingItem } from '@tradai/domain';
 import { startDynalite, startFauxqs, type Dynalite, type Fauxqs } from '@tradai/domain/testing';
@@ -220,6 +221,23 @@ describe('bot services wired from the environment (dynalite, fauxqs S3, fake exc
     expect('deploymentId' in dflt.bot.settings).toBe(false);
   });
 
+  it('wires the alerts topic: with ALERTS_TOPIC_ARN and an SNS client the bot publishes its alerts there', async () => {
+    const sns = new SNSClient({ region: 'us-east-1' });
+    const mock = mockClient(sns);
+    mock.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    const topic = 'arn:aws:sns:us-east-1:123456789012:alerts';
+    const { bot } = await botFromEnv('dry-run', { ...env, BOT_ID: 'svc-alert', [ENV.alertsTopicArn]: topic }, io({ sns }));
+    // The daily-loss halt is the bot's one alert; calling the wired publisher shows where it goes.
+    const alert = { type: 'trading.daily_loss_limit', severity: 'critical', source: 'trading-engine/svc-alert', subject: 'halted', message: 'lost', occurredAt: new Date(NOW).toISOString() } as const;
+    const deps = (bot as unknown as { deps: { alert?: (a: typeof alert) => Promise<unknown> } }).deps;
+    expect(await deps.alert?.(alert)).toBe('m-1');
+    expect(mock.commandCalls(PublishCommand).map((c) => c.args[0].input.TopicArn)).toEqual([topic]);
+    // Without the topic there is no publisher at all.
+    const quiet = await botFromEnv('dry-run', { ...env, BOT_ID: 'svc-quiet' }, io({ sns }));
+    expect((quiet.bot as unknown as { deps: { alert?: unknown } }).deps.alert).toBeUndefined();
+    mock.restore();
+  });
+
   it('refuses a missing configs bucket, naming the variable', async () => {
     const noBucket = await botFromEnv('dry-run', { ...env, BOT_ID: 'svc-nob', [ENV.configsBucket]: '' }, io()).catch((e: unknown) => e);
     expect(noBucket).toBeInstanceOf(EnvError);
@@ -294,6 +312,13 @@ describe('readBotEnv (pure checks)', () => {
     expect(envError('live', { ...base, ALLOW_LIVE_OUTSIDE_PROD: 'false' }).variables).toEqual([ENV.environment, 'ALLOW_LIVE_OUTSIDE_PROD']);
     const noSecret = envError('live', { ...base, [ENV.environment]: 'prod', ALLOW_LIVE_OUTSIDE_PROD: 'false' });
     expect(noSecret.variables).toEqual([ENV.exchangeSecretId]);
+  });
+
+  it('refuses a starting balance below 1 and a negative position size, at their minimums', () => {
+    expect(readBotEnv('dry-run', { ...base, BOT_STARTING_BALANCE: '1' }).startingBalance).toBe(1);
+    expect(envError('dry-run', { ...base, BOT_STARTING_BALANCE: '0.99' }).variables).toEqual(['BOT_STARTING_BALANCE']);
+    expect(readBotEnv('dry-run', { ...base, RISK_MAX_POSITION_SIZE: '0' }).risk).toEqual({ maxPositionSize: 0 });
+    expect(envError('dry-run', { ...base, RISK_MAX_POSITION_SIZE: '-0.01' }).variables).toEqual(['RISK_MAX_POSITION_SIZE']);
   });
 
   it('a live bot with a secret id needs a Secrets Manager client', async () => {
