@@ -9,7 +9,7 @@ import { parseBacktestArgs, parseDateFlag } from './args.js';
 import { backtestCli, runBacktestCommand } from './run.js';
 
 // A workspace of fixture strategies (apps/strategies/<name>/src/strategy.ts), so the tests do not depend on the real ones.
-const workspaceRoot = fileURLToPath(new URL('./fixtures', import.meta.url));
+const workspaceRoot = fileURLToPath(new URL('./__fixtures__', import.meta.url));
 let dir: string;
 
 beforeAll(async () => {

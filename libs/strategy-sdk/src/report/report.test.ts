@@ -1,6 +1,6 @@
 import { generateCandles, type CandleColumns } from '@tradai/market-data';
 import { describe, expect, it } from 'vitest';
-import smaCross from '../cli/fixtures/apps/strategies/sma-cross/src/strategy.js';
+import smaCross from '../cli/__fixtures__/apps/strategies/sma-cross/src/strategy.js';
 import { runBacktest } from '../engine/backtest.js';
 import type { BacktestResult } from '../engine/types.js';
 import { escapeHtml, jsonForScript, renderReport } from './html.js';
