@@ -137,6 +137,19 @@ describe('several symbols', () => {
   });
 });
 
+describe('symbols with sparser candles', () => {
+  it('acts on a symbol only at its own candles, never at timestamps only other symbols have', () => {
+    // ETH has a candle every 2 hours (ts 0, 2, 4, 6, 8), BTC every hour with no signals. ETH's entry at
+    // the close of its candle 0 fills at its next candle, ts(2), not at BTC's ts(1); its exit at the
+    // close of its candle 1 (ts 2) fills at ts(4), not at ts(3).
+    const eth = candles(ROWS.slice(0, 5), T0, 2 * HOUR);
+    const ethSignals = fixedSignals({ 0: Signal.EnterLong, 1: Signal.ExitLong });
+    const strategy = { ...ethSignals, signals: (c: typeof BTC) => (c.timestamp[1]! - c.timestamp[0]! === 2 * HOUR ? ethSignals.signals(c, {}) : new Int8Array(c.length)) };
+    const r = runBacktest({ strategy, params: {}, candles: { 'BTC/USDT': BTC, 'ETH/USDT': eth }, timeframe: '1h', config: { ...FREE, maxOpenTrades: 2 } });
+    expect(r.trades.map((t) => [t.pair, t.openedAt, t.openPrice, t.closedAt, t.closePrice, t.exitReason])).toEqual([['ETH/USDT', ts(2), eth.open[1], ts(4), eth.open[2], 'signal']]);
+  });
+});
+
 describe('properties', () => {
   const walk = randomWalk(600, 7);
   const params = { fast: 5, slow: 20 };
@@ -205,5 +218,147 @@ describe('bad input', () => {
     expect(() => runBacktest({ ...args, strategy: short })).toThrow('strategy fixed returned 3 signals for 10 candles of BTC/USDT');
     const unordered = { ...BTC, timestamp: BTC.timestamp.slice().reverse() };
     expect(() => runBacktest({ ...args, candles: { 'BTC/USDT': unordered } })).toThrow(/candles of BTC\/USDT: timestamp 1 .* is not after the previous one/);
+  });
+});
+
+describe('windows and timelines', () => {
+  /** A strategy that records the candles it was shown, and enters long at `enterAt` if given. */
+  function recording(enterAt?: number) {
+    const seen: { length: number; last: number }[] = [];
+    const base = fixedSignals(enterAt === undefined ? {} : { [enterAt]: Signal.EnterLong });
+    const strategy = { ...base, signals: (c: typeof BTC) => (seen.push({ length: c.length, last: c.timestamp[c.length - 1]! }), base.signals(c, {})) };
+    return { strategy, seen };
+  }
+  const window = (range: { start: number; end: number } | undefined, enterAt?: number) => {
+    const { strategy, seen } = recording(enterAt);
+    const r = runBacktest({ strategy, params: {}, candles: { 'BTC/USDT': BTC }, timeframe: '1h', config: FREE, ...(range ? { range } : {}) });
+    return { r, seen };
+  };
+
+  it('trades from a candle exactly at the window start up to the candle before the window end', () => {
+    const { r, seen } = window({ start: ts(2), end: ts(6) });
+    expect(Array.from(r.equityCurve.timestamp)).toEqual([ts(2), ts(3), ts(4), ts(5)]);
+    // Signals see the candles before the end only (no look-ahead past the window), warm-up included.
+    expect(seen).toEqual([{ length: 6, last: ts(5) }]);
+  });
+
+  it('shows the strategy every candle without a range, or with an end past the last candle', () => {
+    expect(window(undefined).seen).toEqual([{ length: 10, last: ts(9) }]);
+    expect(window({ start: ts(0), end: ts(10) }).seen).toEqual([{ length: 10, last: ts(9) }]);
+    // A start or end between candles rounds up to the next candle.
+    const { r, seen } = window({ start: ts(2) - 1, end: ts(6) - 1 });
+    expect(Array.from(r.equityCurve.timestamp)).toEqual([ts(2), ts(3), ts(4), ts(5)]);
+    expect(seen).toEqual([{ length: 6, last: ts(5) }]);
+    expect(window({ start: ts(2) + 1, end: ts(6) + 1 }).r.equityCurve.timestamp[0]).toBe(ts(3));
+  });
+
+  it('acts on the signal of the first candle in the window, never on one before it', () => {
+    // Signal at candle 2 = the window's first candle: enters at open[3].
+    expect(window({ start: ts(2), end: ts(8) }, 2).r.trades.map((t) => [t.openedAt, t.closedAt, t.exitReason])).toEqual([[ts(3), ts(8), 'end_of_data']]);
+    // Signal at candle 1, before the window: ignored although its next open ts(2) is inside it.
+    expect(window({ start: ts(2), end: ts(8) }, 1).r.trades).toEqual([]);
+  });
+
+  it('trades a window of exactly two candles', () => {
+    const { r } = window({ start: ts(3), end: ts(5) }, 3);
+    expect(r.equityCurve.length).toBe(2);
+    expect(r.trades).toEqual([expect.objectContaining({ openedAt: ts(4), closedAt: ts(5), openPrice: 105, closePrice: 104, exitReason: 'end_of_data' })]);
+  });
+
+  it('merges symbols with equal timestamps into one point each, and interleaved ones in order', () => {
+    const strategy = fixedSignals({});
+    const same = runBacktest({ strategy, params: {}, candles: { 'BTC/USDT': BTC, 'ETH/USDT': BTC, 'SOL/USDT': BTC }, timeframe: '1h', config: FREE });
+    expect(Array.from(same.equityCurve.timestamp)).toEqual(ROWS.map((_, i) => ts(i)));
+    const half = candles([[1, 1, 1, 1], [1, 1, 1, 1], [1, 1, 1, 1]], ts(0) + HOUR / 2);
+    const mixed = runBacktest({ strategy, params: {}, candles: { 'ETH/USDT': half, 'BTC/USDT': candles(ROWS.slice(0, 3)) }, timeframe: '1h', config: FREE });
+    expect(Array.from(mixed.equityCurve.timestamp)).toEqual([0, 0.5, 1, 1.5, 2, 2.5].map((h) => ts(0) + h * HOUR));
+    // A window cuts each symbol's candles, then merges.
+    const cut = runBacktest({ strategy, params: {}, candles: { 'ETH/USDT': half, 'BTC/USDT': BTC }, timeframe: '1h', config: FREE, range: { start: ts(1), end: ts(3) } });
+    expect(Array.from(cut.equityCurve.timestamp)).toEqual([1, 1.5, 2, 2.5].map((h) => ts(0) + h * HOUR));
+  });
+
+  it('lists the equity curve as points, one per candle', () => {
+    const r = run({ 1: Signal.EnterLong, 3: Signal.ExitLong });
+    const points = equityPoints(r);
+    expect(points).toHaveLength(10);
+    // Buys 1000 / 102 at open[2], sells at open[4] = 105.
+    expect(points.slice(0, 5)).toEqual([
+      { timestamp: ts(0), equity: 10_000 },
+      { timestamp: ts(1), equity: 10_000 },
+      { timestamp: ts(2), equity: expect.closeTo(9000 + (1000 / 102) * 103, 9) },
+      { timestamp: ts(3), equity: expect.closeTo(9000 + (1000 / 102) * 105, 9) },
+      { timestamp: ts(4), equity: expect.closeTo(9000 + (1000 / 102) * 105, 9) },
+    ]);
+    expect(points[9]).toEqual({ timestamp: ts(9), equity: r.finalBalance });
+  });
+
+  it('reports the run: strategy, timeframe, merged parameters, config, symbols and balances', () => {
+    const r = run({});
+    expect(r).toMatchObject({ strategy: 'fixed', timeframe: '1h', params: { size: 1 }, config: FREE, symbols: ['BTC/USDT'], startingBalance: 10_000, finalBalance: 10_000, trades: [] });
+    expect(r.metrics).toMatchObject({ trade_count: 0, final_equity: 10_000 });
+  });
+});
+
+describe('fractional stakes across symbols', () => {
+  it('stakes a fraction of the equity marked at the last closes, not of the free cash', () => {
+    // BTC enters at open[2] = 102 with 0.4 of 10 000; ETH (same prices) enters at open[4] = 105.
+    const btc = fixedSignals({ 1: Signal.EnterLong });
+    const eth = fixedSignals({ 3: Signal.EnterLong });
+    const other = candles(ROWS.map((r) => [r[0], r[1], r[2], r[3] + 1e-9] as const));
+    const strategy = { ...btc, signals: (c: typeof BTC) => (c.close[0] === 100 ? btc : eth).signals(c, {}) };
+    const r = runBacktest({ strategy, params: {}, candles: { 'BTC/USDT': BTC, 'ETH/USDT': other }, timeframe: '1h', config: { ...FREE, stake: { fraction: 0.4 }, maxOpenTrades: 2 } });
+    // At ts(4): cash 6000 + 4000 / 102 BTC marked at close[3] = 105 (not 0.4 of the 6000 cash).
+    const equity = 6000 + (4000 / 102) * 105;
+    expect(r.trades.map((t) => [t.pair, t.openedAt, t.stake])).toEqual([
+      ['BTC/USDT', ts(2), 4000],
+      ['ETH/USDT', ts(4), expect.closeTo(0.4 * equity, 9)],
+    ]);
+  });
+});
+
+describe('bad input edges', () => {
+  const args = { strategy: fixedSignals({}), params: {}, candles: { 'BTC/USDT': BTC }, timeframe: '1h' as const, config: FREE };
+
+  it('accepts signals from -2 to 2 and refuses any other value, naming it and the candle', () => {
+    expect(() => runBacktest({ ...args, strategy: fixedSignals({ 3: -2, 4: 2 }) })).not.toThrow();
+    expect(() => runBacktest({ ...args, strategy: fixedSignals({ 4: 3 }) })).toThrow(new ValidationError('strategy fixed returned unknown signal 3 at candle 4 of BTC/USDT', 'signals'));
+    expect(() => runBacktest({ ...args, strategy: fixedSignals({ 0: -3 }) })).toThrow('strategy fixed returned unknown signal -3 at candle 0 of BTC/USDT');
+    expect(() => runBacktest({ ...args, strategy: fixedSignals({ 9: 3 }) })).toThrow('unknown signal 3 at candle 9 of BTC/USDT');
+  });
+
+  it('refuses an unknown timeframe', () => {
+    expect(() => runBacktest({ ...args, timeframe: '7m' as '1h' })).toThrow(new ValidationError('invalid backtest: timeframe: unknown timeframe "7m"', 'timeframe'));
+  });
+
+  it('refuses a column shorter than the candle count', () => {
+    for (const col of ['timestamp', 'open', 'high', 'low', 'close', 'volume'] as const) {
+      const bad = { ...BTC, [col]: BTC[col].subarray(0, 9) };
+      expect(() => runBacktest({ ...args, candles: { 'BTC/USDT': bad } })).toThrow(new ValidationError('invalid candles of BTC/USDT: a column is shorter than length 10', 'candles.BTC/USDT'));
+    }
+  });
+
+  it('refuses equal timestamps, naming the index', () => {
+    const ts2 = BTC.timestamp.slice();
+    ts2[5] = ts2[4]!;
+    expect(() => runBacktest({ ...args, candles: { 'BTC/USDT': { ...BTC, timestamp: ts2 } } })).toThrow(
+      new ValidationError(`invalid candles of BTC/USDT: timestamp 5 (${ts(4)}) is not after the previous one`, 'candles.BTC/USDT'),
+    );
+    const last = BTC.timestamp.slice();
+    last[9] = ts(8);
+    expect(() => runBacktest({ ...args, candles: { 'BTC/USDT': { ...BTC, timestamp: last } } })).toThrow(/timestamp 9 /);
+  });
+
+  it('refuses an empty window or one of a single candle, saying how many were found', () => {
+    expect(() => runBacktest({ ...args, range: { start: ts(3), end: ts(3) } })).toThrow(new ValidationError(`invalid backtest: range: start ${ts(3)} must be before end ${ts(3)}`, 'range'));
+    expect(() => runBacktest({ ...args, range: { start: ts(3), end: ts(4) } })).toThrow(
+      new ValidationError('invalid backtest: range: only one candle of BTC/USDT in the window [2026-01-01T03:00:00.000Z, 2026-01-01T04:00:00.000Z); need at least 2 (1 found)', 'range'),
+    );
+    // Two symbols with the same single candle: one timeline point, two candles found.
+    const one = candles([[1, 1, 1, 1]]);
+    expect(() => runBacktest({ ...args, candles: { 'BTC/USDT': one, 'ETH/USDT': one } })).toThrow(
+      'invalid backtest: range: only one candle of BTC/USDT, ETH/USDT in the window (all candles); need at least 2 (2 found)',
+    );
+    expect(() => runBacktest({ ...args, candles: { 'BTC/USDT': candles([]) } })).toThrow('invalid backtest: range: no candles of BTC/USDT in the window (all candles); need at least 2 (0 found)');
+    expect(() => runBacktest({ ...args, candles: {} })).toThrow(new ValidationError('invalid backtest: candles: no symbols given', 'candles'));
   });
 });

@@ -72,3 +72,54 @@ describe('strategyConfigFile', () => {
     expect(() => strategyConfigFile({ ...strategy, name: 'Bad Name' })).toThrow(/invalid strategy config: strategy:/);
   });
 });
+
+describe('registerStrategyImage: details', () => {
+  const missing = 'image tradai/strategy-ma-crossover:c-0123 is not in ECR (dev): push it first (npx nx run strategy-ma-crossover:push -c dev)';
+
+  it('refuses an image ECR lists without a digest, or a repository without a URI', async () => {
+    ecr.on(DescribeImagesCommand).resolves({ imageDetails: [] });
+    await expect(registerStrategyImage(deps(), input)).rejects.toThrow(missing);
+    ecr.on(DescribeImagesCommand).resolves({ imageDetails: [{ imageDigest: DIGEST }] });
+    ecr.on(DescribeRepositoriesCommand).resolves({ repositories: [] });
+    await expect(registerStrategyImage(deps(), input)).rejects.toThrow(missing);
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+  });
+
+  it('refuses a missing repository the same way, and passes other ECR errors on unchanged', async () => {
+    ecr.on(DescribeRepositoriesCommand).rejects(Object.assign(new Error('no repo'), { name: 'RepositoryNotFoundException' }));
+    await expect(registerStrategyImage(deps(), input)).rejects.toThrow(missing);
+    ecr.on(DescribeRepositoriesCommand).rejects(Object.assign(new Error('throttled'), { name: 'ThrottlingException' }));
+    await expect(registerStrategyImage(deps(), input)).rejects.toThrow('throttled');
+  });
+
+  it('asks ECR for the pushed tag in the pushed repository', async () => {
+    await registerStrategyImage(deps(), input);
+    expect(ecr.commandCalls(DescribeImagesCommand)[0]!.args[0].input).toEqual({ repositoryName: 'tradai/strategy-ma-crossover', imageIds: [{ imageTag: 'c-0123' }] });
+    expect(ecr.commandCalls(DescribeRepositoriesCommand)[0]!.args[0].input).toEqual({ repositoryNames: ['tradai/strategy-ma-crossover'] });
+  });
+
+  it('uploads pretty JSON with a final newline to the bucket of the env, and returns the message id', async () => {
+    const r = await registerStrategyImage(deps(), { ...input, env: 'prod' });
+    const put = s3.commandCalls(PutObjectCommand)[0]!.args[0].input;
+    expect(put.ContentType).toBe('application/json');
+    expect(put.Bucket).toBe('tradai-configs-prod');
+    const body = put.Body as string;
+    expect(body).toBe(`${JSON.stringify(JSON.parse(body), null, 2)}\n`);
+    expect(r.messageId).toBe('m-1');
+    expect(r.topicArn).toBe('arn:aws:sns:eu-central-1:123456789012:tradai-registration-prod');
+    expect(sns.commandCalls(PublishCommand)[0]!.args[0].input.Subject).toBe('strategy ma-crossover c-0123');
+  });
+
+  it("takes the partition from the caller's ARN, and aws when there is none", async () => {
+    sts.on(GetCallerIdentityCommand).resolves({ Account: '123456789012', Arn: 'arn:aws-cn:iam::123456789012:user/ci' });
+    expect((await registerStrategyImage(deps(), input)).topicArn).toBe('arn:aws-cn:sns:eu-central-1:123456789012:tradai-registration-dev');
+    sts.on(GetCallerIdentityCommand).resolves({ Account: '123456789012' });
+    expect((await registerStrategyImage(deps(), input)).topicArn).toBe('arn:aws:sns:eu-central-1:123456789012:tradai-registration-dev');
+  });
+});
+
+describe('configKeyFor', () => {
+  it('is one key per strategy and content tag', () => {
+    expect(configKeyFor('ma-crossover', 'c-0123')).toBe('strategies/ma-crossover/c-0123.json');
+  });
+});

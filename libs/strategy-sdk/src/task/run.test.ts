@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { BacktestResultFile, distributionsFromMetrics, NotFoundError, parseJsonEvent, ValidationError, type ParameterValue } from '@tradai/domain';
 import { startFakeMlflow, startFauxqs, type FakeMlflow, type Fauxqs } from '@tradai/domain/testing';
 import { createCandleStore, generateCandles, localBlobs, type CandleColumns } from '@tradai/market-data';
@@ -10,7 +10,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { Signal, type Strategy, type Trainable } from '../strategy.js';
 import { INTERRUPTED_EXIT, main } from './main.js';
 import { currentDistributions, readModelArtifact, type TrainableStrategy } from './model.js';
-import { InterruptedError, runTask } from './run.js';
+import { DEFAULT_EXCHANGE, defaultBacktestConfig, InterruptedError, runTask, TRAIN_SPLIT } from './run.js';
+import { hourly, memoryReader } from './test-support.js';
 
 const HOUR = 3_600_000;
 const JAN = Date.UTC(2026, 0, 1);
@@ -133,6 +134,7 @@ describe('runTask, backtest mode', () => {
     const out = await runTask(periodic, { env: backtestEnv('ok-1'), s3: fx.s3, log: silent });
     expect(out).toMatchObject({ mode: 'backtest', strategy: 'periodic', workflowId: 'ok-1', resultKey: 'backtests/ok-1/result.json' });
     expect(out.timings['firstCandle']).toBeGreaterThan(0);
+    expect(Object.keys(out.timings)).toEqual(['env', 'config', 'candles', 'firstCandle', 'backtest', 'written']);
     const file = parseJsonEvent(BacktestResultFile, await text('results', 'backtests/ok-1/result.json'), 'result');
     expect(file).toMatchObject({ strategy: 'periodic', timeframe: '1h', startingBalance: 10_000 });
     expect(file.equityCurve[0]!.timestamp).toBe('2026-01-10T00:00:00.000Z');
@@ -192,6 +194,7 @@ describe('runTask, train mode', () => {
   it('logs metrics and drift reference bins, stores the model and registers the next version', async () => {
     const out = await runTask(meanReverter, { env: trainEnv('rt-1'), s3: fx.s3, log: silent });
     expect(out).toMatchObject({ mode: 'train', modelName: 'mean-model', modelVersion: '1' });
+    expect(Object.keys(out.timings)).toEqual(['env', 'config', 'candles', 'firstCandle', 'trained', 'registered']);
     const runId = out.runId!;
     const metrics = mlflow.state.runs[runId]!;
     expect(typeof metrics['sharpe']).toBe('number');
@@ -204,7 +207,8 @@ describe('runTask, train mode', () => {
     expect(mlflow.state.runInfo![runId]).toMatchObject({
       status: 'FINISHED',
       tags: { 'tradai.run_type': 'training', 'tradai.workflow_id': 'rt-1' },
-      params: { 'training.end': '2026-01-25T06:00:00.000Z', 'training.start': '2026-01-15T06:00:00.000Z', 'training.symbols': 'BTC/USDT,ETH/USDT' },
+      // Trained on the first 70 % (7 of 10 days), judged on the rest.
+      params: { 'training.end': '2026-01-25T06:00:00.000Z', 'training.start': '2026-01-15T06:00:00.000Z', 'training.split': '2026-01-22T06:00:00.000Z', 'training.symbols': 'BTC/USDT,ETH/USDT', 'training.exchange': 'binance', 'training.timeframe': '1h' },
     });
     // The registered version points at the artifact, which holds the model and the bin edges.
     const version = mlflow.state.models['mean-model']![0]!;
@@ -214,6 +218,8 @@ describe('runTask, train mode', () => {
     expect(version.source).toBe(`s3://${mlflowBucket}/${key!.replace(/\/model\.json$/, '')}`);
     const { artifact, model } = readModelArtifact(meanReverter as TrainableStrategy, await text(mlflowBucket, key!), key!);
     expect(artifact.distributionEdges['ret_1']).toHaveLength(9);
+    expect(artifact.trainedOn).toEqual({ exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1h', start: '2026-01-15T06:00:00.000Z', end: '2026-01-22T06:00:00.000Z' });
+    expect(artifact).toMatchObject({ format: 'tradai.model/v1', strategy: 'mean-model', features: ['ret_1', 'range'], parameters: {} });
     expect((model as MeanModel).mean).toBeTypeOf('number');
     // A bot's monitoring run bins its candles with the artifact's edges: same bins, PSI-comparable.
     const recent = generateCandles({ timeframe: '1h', start: JAN, count: 200, seed: 9 });
@@ -274,5 +280,185 @@ describe('main', () => {
     const c = new AbortController();
     c.abort(new InterruptedError('stop'));
     await expect(runTask(periodic, { env: backtestEnv('main-4'), s3: fx.s3, log: silent, signal: c.signal })).rejects.toThrow(InterruptedError);
+  });
+});
+
+describe('defaultBacktestConfig', () => {
+  it('starts from 10,000 quote with 99 % of the balance split equally over the symbols', () => {
+    expect(defaultBacktestConfig(1)).toEqual({ startingBalance: 10_000, stake: { fraction: 0.99 }, maxOpenTrades: 1, feeRate: 0.001, slippage: 0.0005 });
+    expect(defaultBacktestConfig(2)).toEqual({ startingBalance: 10_000, stake: { fraction: 0.495 }, maxOpenTrades: 2, feeRate: 0.001, slippage: 0.0005 });
+    expect(defaultBacktestConfig(50).stake).toEqual({ fraction: 0.99 / 50 });
+  });
+
+  it('names binance as the default exchange and trains on 70 % of the window', () => {
+    expect(DEFAULT_EXCHANGE).toBe('binance');
+    expect(TRAIN_SPLIT).toBe(0.7);
+  });
+});
+
+describe('runTask, backtest mode details', () => {
+  const reasonOf = (p: Promise<unknown>) =>
+    p.then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+
+  it("reads the config's exchange from the arcticdb bucket's location, and logs each step", async () => {
+    await fx.s3.send(new PutObjectCommand({ Bucket: 'configs', Key: 'periodic/kraken.json', Body: JSON.stringify({ strategy: 'periodic', exchange: 'kraken' }) }));
+    const { MARKET_DATA_DIR: _, ...env } = backtestEnv('ex-1', { CONFIG_KEY: 'periodic/kraken.json', ARCTICDB_BUCKET: 'arcticdb', SYMBOLS: '["BTC/USDT"]', CONFIG_VERSION: '7' });
+    const lines: [string, Record<string, unknown> | undefined][] = [];
+    const reader = memoryReader({ 'BTC/USDT': hourly(JAN, 31 * 24) });
+    await runTask(periodic, { env, s3: fx.s3, candles: reader, log: (msg, fields) => lines.push([msg, fields]) });
+    expect(reader.reads).toEqual([{ key: { exchange: 'kraken', symbol: 'BTC/USDT', timeframe: '1h' }, range: { start: Date.UTC(2026, 0, 10), end: Date.UTC(2026, 0, 20) } }]);
+    expect(lines.map(([msg]) => msg)).toEqual(['config loaded', 'result written']);
+    expect(lines[0]![1]).toEqual({ strategy: 'periodic', mode: 'backtest', configKey: 'periodic/kraken.json', configVersion: 7 });
+    expect(lines[1]![1]).toMatchObject({ resultKey: 'backtests/ex-1/result.json', reportKey: 'backtests/ex-1/result.html', trades: expect.any(Number) });
+    const head = async (key: string) => (await fx.s3.send(new HeadObjectCommand({ Bucket: 'results', Key: key }))).ContentType;
+    expect(await head('backtests/ex-1/result.json')).toBe('application/json');
+    expect(await head('backtests/ex-1/result.html')).toBe('text/html; charset=utf-8');
+
+    const missing = await reasonOf(runTask(periodic, { env: { ...env, WORKFLOW_ID: 'ex-2', RESULT_KEY: 'backtests/ex-2/r.json' }, s3: fx.s3, candles: memoryReader({}), log: silent }));
+    expect(missing).toBeInstanceOf(NotFoundError);
+    expect(missing!.message).toBe('missing candles: no kraken BTC/USDT 1h candles for 2026-01-10T00:00:00.000Z .. 2026-01-19T23:00:00.000Z in s3://arcticdb/');
+  });
+
+  it('names MARKET_DATA_DIR as the location of missing candles', async () => {
+    const err = await reasonOf(runTask(periodic, { env: backtestEnv('loc-1', { SYMBOLS: '["SOL/USDT"]' }), s3: fx.s3, log: silent }));
+    expect(err!.message).toBe(`missing candles: no binance SOL/USDT 1h candles for 2026-01-10T00:00:00.000Z .. 2026-01-19T23:00:00.000Z in ${dir}`);
+  });
+
+  it("trades with the strategy's engine settings, or the caller's over them", async () => {
+    const withEngine: Strategy = {
+      ...periodic,
+      engine(this: Strategy) {
+        // Called as a method: `this` is the strategy.
+        return { startingBalance: this.name === 'periodic' ? 1234 : 1 };
+      },
+    };
+    await runTask(withEngine, { env: backtestEnv('eng-1'), s3: fx.s3, log: silent });
+    expect(parseJsonEvent(BacktestResultFile, await text('results', 'backtests/eng-1/result.json'), 'result').startingBalance).toBe(1234);
+    await runTask(withEngine, { env: backtestEnv('eng-2'), s3: fx.s3, log: silent, engine: (p) => ({ startingBalance: Number(p['every']) * 100 }) });
+    expect(parseJsonEvent(BacktestResultFile, await text('results', 'backtests/eng-2/result.json'), 'result').startingBalance).toBe(1200);
+  });
+
+  it('an already aborted run makes no S3 call at all', async () => {
+    const sent: unknown[] = [];
+    const s3 = { send: (cmd: unknown) => (sent.push(cmd), Promise.reject(new Error('no I/O expected'))) } as never;
+    const c = new AbortController();
+    c.abort(new InterruptedError('stop'));
+    const err = await reasonOf(runTask(periodic, { env: backtestEnv('ab-1'), s3, log: silent, signal: c.signal }));
+    expect(err).toBe(c.signal.reason);
+    expect(sent).toEqual([]);
+  });
+
+  it('reports an abort with another reason as an interruption naming the reason', async () => {
+    const c = new AbortController();
+    const reader = memoryReader({ 'BTC/USDT': hourly(JAN, 31 * 24) }, () => c.abort('maintenance'));
+    const err = await reasonOf(runTask(periodic, { env: backtestEnv('ab-2', { SYMBOLS: '["BTC/USDT"]' }), s3: fx.s3, candles: reader, log: silent, signal: c.signal }));
+    expect(err).toBeInstanceOf(InterruptedError);
+    expect(err!.message).toBe('interrupted: maintenance');
+    expect(await keys('results', 'backtests/ab-2/')).toEqual([]);
+  });
+
+  it('reports an aborted signal without a reason as "interrupted: aborted"', async () => {
+    const signal = { aborted: true, reason: undefined } as unknown as AbortSignal;
+    const err = await reasonOf(runTask(periodic, { env: backtestEnv('ab-3'), s3: fx.s3, log: silent, signal }));
+    expect(err).toBeInstanceOf(InterruptedError);
+    expect(err!.message).toBe('interrupted: aborted');
+  });
+
+  it('reports a step that fails because of the abort (a cancelled call) as the interruption', async () => {
+    const c = new AbortController();
+    const stop = new InterruptedError('stopped');
+    const candles = {
+      read: () => {
+        c.abort(stop);
+        return Promise.reject(new Error('read cancelled'));
+      },
+    };
+    expect(await reasonOf(runTask(periodic, { env: backtestEnv('ab-4'), s3: fx.s3, candles, log: silent, signal: c.signal }))).toBe(stop);
+    // Without an abort, the same failure is reported as it is.
+    const failing = { read: () => Promise.reject(new Error('read failed')) };
+    expect((await reasonOf(runTask(periodic, { env: backtestEnv('ab-5'), s3: fx.s3, candles: failing, log: silent })))!.message).toBe('read failed');
+  });
+
+  /** An S3 stand-in serving periodic's config and recording every command; `onGet` runs inside the config read. */
+  const recordingS3 = (onGet?: () => void) => {
+    const sent: string[] = [];
+    const client = {
+      send: (cmd: { constructor: { name: string } }) => {
+        sent.push(cmd.constructor.name);
+        if (cmd instanceof GetObjectCommand) {
+          onGet?.();
+          return Promise.resolve({ Body: { transformToString: () => Promise.resolve('{"strategy":"periodic"}') } });
+        }
+        return Promise.resolve({});
+      },
+    };
+    return { sent, s3: client as never };
+  };
+
+  it('stops after the backtest, before sending anything to S3, when aborted during it', async () => {
+    const c = new AbortController();
+    const aborting: Strategy = {
+      ...periodic,
+      signals(candles, p) {
+        c.abort(new InterruptedError('stop'));
+        return periodic.signals(candles, p);
+      },
+    };
+    const { sent, s3 } = recordingS3();
+    await expect(runTask(aborting, { env: backtestEnv('ab-6'), s3, log: silent, signal: c.signal })).rejects.toThrow(InterruptedError);
+    expect(sent).toEqual(['GetObjectCommand']);
+  });
+
+  it('reads no candles when aborted while the config was loading', async () => {
+    const c = new AbortController();
+    const { sent, s3 } = recordingS3(() => c.abort(new InterruptedError('stop')));
+    const reader = memoryReader({ 'BTC/USDT': hourly(JAN, 31 * 24), 'ETH/USDT': hourly(JAN, 31 * 24) });
+    await expect(runTask(periodic, { env: backtestEnv('ab-7'), s3, candles: reader, log: silent, signal: c.signal })).rejects.toThrow(InterruptedError);
+    expect(sent).toEqual(['GetObjectCommand']);
+    expect(reader.reads).toEqual([]);
+  });
+
+  it('records a "trained" step for a model-based strategy', async () => {
+    const env = { ...backtestEnv('wf-3'), STRATEGY: 'mean-model', CONFIG_KEY: 'mean-model/v1.json', PARAMETERS: '{}', START_DATE: '2026-01-15T00:00:00Z' };
+    const out = await runTask(meanReverter, { env, s3: fx.s3, log: silent });
+    expect(Object.keys(out.timings)).toEqual(['env', 'config', 'candles', 'trained', 'firstCandle', 'backtest', 'written']);
+  });
+});
+
+describe('runTask, train mode failures', () => {
+  let bucketNo = 0;
+  beforeEach(async () => {
+    mlflow = await startFakeMlflow();
+    mlflowBucket = `mlflow-f-${++bucketNo}`;
+    fx.server.createBucket(mlflowBucket);
+  });
+  afterEach(() => mlflow.stop());
+
+  it('marks the run FAILED when storing the model fails, and registers nothing', async () => {
+    await expect(runTask(meanReverter, { env: trainEnv('rf-1', { MLFLOW_BUCKET: 'no-such-bucket' }), s3: fx.s3, log: silent })).rejects.toThrow();
+    const [run, ...more] = Object.values(mlflow.state.runInfo ?? {});
+    expect(more).toEqual([]);
+    expect(run!.status).toBe('FAILED');
+    expect(mlflow.state.models).toEqual({});
+  });
+
+  it('cancels MLflow calls in flight on abort and marks the run KILLED', async () => {
+    const c = new AbortController();
+    const seen: { path: string; body: string; aborted: boolean }[] = [];
+    const fetchImpl = (url: string, init?: RequestInit) => {
+      const path = url.split('/api/2.0/mlflow/')[1]!.split('?')[0]!;
+      if (path === 'runs/log-batch') c.abort(new InterruptedError('stop'));
+      seen.push({ path, body: String(init?.body ?? ''), aborted: init?.signal?.aborted ?? false });
+      return fetch(url, init);
+    };
+    await expect(runTask(meanReverter, { env: trainEnv('rf-2'), s3: fx.s3, log: silent, fetch: fetchImpl, signal: c.signal })).rejects.toThrow(InterruptedError);
+    expect(seen.find((s) => s.path === 'runs/create')!.aborted).toBe(false);
+    expect(seen.find((s) => s.path === 'runs/log-batch')!.aborted).toBe(true);
+    expect(JSON.parse(seen.find((s) => s.path === 'runs/update')!.body)).toMatchObject({ status: 'KILLED' });
+    expect(mlflow.state.models).toEqual({});
+    expect(await keys(mlflowBucket, 'artifacts/')).toEqual([]);
   });
 });
