@@ -150,6 +150,19 @@ describe('symbols with sparser candles', () => {
   });
 });
 
+describe('candle columns longer than their length', () => {
+  it('trades the first `length` candles only, with or without a window', () => {
+    // Arrays of 10 candles, length 6: what a buffer with spare capacity hands over.
+    const six = { ...BTC, length: 6 };
+    const signals = { 1: Signal.EnterLong };
+    const r = run(signals, {}, { 'BTC/USDT': six });
+    expect(r.equityCurve.length).toBe(6);
+    expect(r.trades).toEqual([expect.objectContaining({ openedAt: ts(2), closedAt: ts(6), closePrice: ROWS[5]![3], exitReason: 'end_of_data' })]);
+    const windowed = runBacktest({ strategy: fixedSignals(signals), params: {}, candles: { 'BTC/USDT': six }, timeframe: '1h', config: FREE, range: { start: ts(1), end: ts(9) } });
+    expect(Array.from(windowed.equityCurve.timestamp)).toEqual([1, 2, 3, 4, 5].map(ts));
+  });
+});
+
 describe('properties', () => {
   const walk = randomWalk(600, 7);
   const params = { fast: 5, slow: 20 };

@@ -45,8 +45,8 @@ export function runBacktest<P extends Record<string, ParameterValue>>(args: Back
   symbols.forEach((symbol, k) => {
     const c = args.candles[symbol]!;
     assertAscending(c, symbol);
-    from[k] = lowerBound(c.timestamp, start);
-    to[k] = lowerBound(c.timestamp, end);
+    from[k] = lowerBound(c.timestamp, c.length, start);
+    to[k] = lowerBound(c.timestamp, c.length, end);
     const view = to[k] === c.length ? c : head(c, to[k]!);
     const sig = strategy.signals(view, params, args.model);
     if (sig.length !== view.length) {
@@ -140,9 +140,10 @@ export function equityPoints(result: Pick<BacktestResult, 'equityCurve'>): Equit
 }
 
 /** First index whose timestamp is >= `t` (binary search; timestamps ascending). */
-function lowerBound(ts: Float64Array, t: number): number {
+/** First index below `n` whose timestamp is >= t. Searches `length` candles, not the arrays: columns may be views over longer buffers. */
+function lowerBound(ts: Float64Array, n: number, t: number): number {
   let lo = 0;
-  let hi = ts.length;
+  let hi = n;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (ts[mid]! < t) lo = mid + 1;
