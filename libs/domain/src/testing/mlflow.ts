@@ -20,7 +20,7 @@ export interface FakeMlflowState {
   /** experiment name -> id (experiments/create, runs/create). */
   experiments?: Record<string, string>;
   /** run id -> what a training run logged besides metrics (runs/create, runs/log-batch, runs/update). */
-  runInfo?: Record<string, { experimentId: string; params: Record<string, string>; tags: Record<string, string>; status: string }>;
+  runInfo?: Record<string, { experimentId: string; runName?: string; params: Record<string, string>; tags: Record<string, string>; status: string }>;
   /** When set, every request answers this HTTP status (an outage). */
   failWith?: number;
   /** Every request seen: `METHOD path?query` plus the JSON body for POSTs. */
@@ -132,7 +132,7 @@ export async function startFakeMlflow(initial: Partial<Omit<FakeMlflowState, 're
         const runId = `run-${Object.keys(state.runs).length + 1}-${Date.now().toString(36)}`;
         const tags = Object.fromEntries(((b!['tags'] as { key: string; value: string }[] | undefined) ?? []).map((t) => [t.key, t.value]));
         state.runs[runId] = {};
-        runInfo[runId] = { experimentId: String(b!['experiment_id']), params: {}, tags, status: 'RUNNING' };
+        runInfo[runId] = { experimentId: String(b!['experiment_id']), ...(b!['run_name'] !== undefined && { runName: String(b!['run_name']) }), params: {}, tags, status: 'RUNNING' };
         return send(res, 200, { run: { info: { run_id: runId, experiment_id: b!['experiment_id'], status: 'RUNNING' } } });
       }
       if (req.method === 'POST' && (route === 'runs/log-batch' || route === 'runs/update')) {

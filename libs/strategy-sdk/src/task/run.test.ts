@@ -237,6 +237,25 @@ describe('runTask, train mode', () => {
     await expect(runTask(noTraining, { env: { ...trainEnv('rt-4'), STRATEGY: 'periodic', CONFIG_KEY: 'periodic/v1.json' }, s3: fx.s3, log: silent })).rejects.toThrow(/has no training section/);
   });
 
+  it('names the run after the workflow, stores the artifact as JSON and logs the registered version', async () => {
+    const logs: [string, Record<string, unknown> | undefined][] = [];
+    const out = await runTask(meanReverter, { env: trainEnv('rt-9'), s3: fx.s3, log: (msg, fields) => logs.push([msg, fields]) });
+    expect(mlflow.state.runInfo![out.runId!]!.runName).toBe('train-rt-9');
+    const [key] = await keys(mlflowBucket, 'artifacts/');
+    expect((await fx.s3.send(new HeadObjectCommand({ Bucket: mlflowBucket, Key: key! }))).ContentType).toBe('application/json');
+    const registered = logs.filter(([msg]) => msg === 'model registered');
+    expect(registered).toEqual([['model registered', expect.objectContaining({ modelName: 'mean-model', version: '1', runId: out.runId })]]);
+    expect(registered[0]![1]).toHaveProperty('sharpe');
+  });
+
+  it('names the variable or config section at fault', async () => {
+    const path = (run: Promise<unknown>) => run.then(() => 'resolved', (e: unknown) => (e instanceof ValidationError ? e.path : String(e)));
+    expect(await path(runTask(periodic, { env: { ...trainEnv('rt-6'), STRATEGY: 'periodic', CONFIG_KEY: 'periodic/v1.json' }, s3: fx.s3, log: silent }))).toBe('MODE');
+    const noTraining = { ...meanReverter, name: 'periodic', parameters: periodic.parameters };
+    expect(await path(runTask(noTraining, { env: { ...trainEnv('rt-7'), STRATEGY: 'periodic', CONFIG_KEY: 'periodic/v1.json' }, s3: fx.s3, log: silent }))).toBe('training');
+    expect(await path(runTask(meanReverter, { env: trainEnv('rt-8', { STRATEGY: 'other' }), s3: fx.s3, log: silent }))).toBe('STRATEGY');
+  });
+
   it('fails when MLflow is down, registering nothing', async () => {
     mlflow.state.failWith = 503;
     await expect(runTask(meanReverter, { env: trainEnv('rt-5'), s3: fx.s3, log: silent })).rejects.toThrow(/MLflow .* 503/);
@@ -280,6 +299,16 @@ describe('main', () => {
     const c = new AbortController();
     c.abort(new InterruptedError('stop'));
     await expect(runTask(periodic, { env: backtestEnv('main-4'), s3: fx.s3, log: silent, signal: c.signal })).rejects.toThrow(InterruptedError);
+  });
+});
+
+describe('runTask, backtest outcome', () => {
+  it('reports only the finite metrics: a run without trades has no sharpe to report', async () => {
+    // Entries fall on hours that are 0 mod 1,000,000 since 1970: none in January 2026, so equity stays flat.
+    const out = await runTask(periodic, { env: backtestEnv('bt-flat', { PARAMETERS: '{"every":1000000,"hold":999999}' }), s3: fx.s3, log: silent });
+    expect(out.metrics).not.toHaveProperty('sharpe');
+    expect(out.metrics['trade_count']).toBe(0);
+    for (const v of Object.values(out.metrics)) expect(Number.isFinite(v)).toBe(true);
   });
 });
 
