@@ -6,7 +6,7 @@ import { DescribeImagesCommand, DescribeRepositoriesCommand, ECRClient } from '@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { RegistrationMessage } from '@tradai/domain';
+import { RegistrationMessage, ValidationError } from '@tradai/domain';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { registerCli } from './cli.js';
@@ -70,9 +70,25 @@ describe('registerCli', () => {
     ]);
   });
 
-  it('defaults to dev', async () => {
+  it('defaults to dev, and to the checkout\'s HEAD commit', async () => {
     writeManifest();
-    expect((await registerCli(['--name', 'sma-cross'], options())).topicArn).toBe('arn:aws:sns:eu-central-1:123456789012:tradai-registration-dev');
+    const { gitSha: _injected, ...rest } = options();
+    const r = await registerCli(['--name', 'sma-cross'], rest);
+    expect(r.topicArn).toBe('arn:aws:sns:eu-central-1:123456789012:tradai-registration-dev');
+    expect(r.message.gitSha).toMatch(/^[0-9a-f]{40}$/);
+  });
+
+  it('names the field at fault in every refusal', async () => {
+    const path = (run: Promise<unknown>) => run.then(() => 'resolved', (e: unknown) => (e instanceof ValidationError ? e.path : String(e)));
+    expect(await path(registerCli(['--nope'], options()))).toBe('argv');
+    expect(await path(registerCli([], options()))).toBe('name');
+    expect(await path(registerCli(['--name=sma-cross', '--env=qa'], options()))).toBe('env');
+    expect(await path(registerCli(['--name=sma-cross'], options()))).toBe('name');
+    writeManifest();
+    const none = async () => {
+      throw new Error('no credentials');
+    };
+    expect(await path(registerCli(['--name=sma-cross'], options({ clients: clients(none) })))).toBe('credentials');
   });
 
   it('requires --name, and refuses an env that is not dev, staging or prod', async () => {
