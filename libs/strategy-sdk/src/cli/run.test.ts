@@ -51,7 +51,7 @@ const JAN = (day: number, hour = 0) => Date.UTC(2024, 0, day, hour);
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'backtest-run-'));
   workspaceRoot = join(dir, 'workspace');
-  for (const [name, text] of [['probe', PROBE], ['probe-model', PROBE_MODEL]] as const) {
+  for (const [name, text] of [['probe', PROBE], ['probe-model', PROBE_MODEL], ['misnamed', PROBE]] as const) {
     mkdirSync(join(workspaceRoot, 'apps', 'strategies', name, 'src'), { recursive: true });
     writeFileSync(join(workspaceRoot, 'apps', 'strategies', name, 'src', 'strategy.ts'), text);
   }
@@ -98,6 +98,12 @@ describe('runBacktestCommand: candles', () => {
 });
 
 describe('runBacktestCommand: errors name their flag', () => {
+  it('--strategy, when the module exports another strategy', async () => {
+    const err = await failure(runBacktestCommand(args('--strategy=misnamed'), quiet(outDir())));
+    expect(err.message).toMatch(/^--strategy: .*misnamed.*exports strategy "probe", expected "misnamed"$/);
+    expect(err.path).toBe('strategy');
+  });
+
   it('--timeframe, --params and --config', async () => {
     expect((await failure(runBacktestCommand(args('--timeframe=4h'), quiet(outDir())))).path).toBe('timeframe');
     expect((await failure(runBacktestCommand(args('--params={"warm":-1}'), quiet(outDir())))).path).toBe('params');

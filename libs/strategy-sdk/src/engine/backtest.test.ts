@@ -228,7 +228,7 @@ describe('bad input', () => {
 
   it('refuses signals of the wrong length and unordered candles', () => {
     const short = { ...fixedSignals({}), signals: () => new Int8Array(3) };
-    expect(() => runBacktest({ ...args, strategy: short })).toThrow('strategy fixed returned 3 signals for 10 candles of BTC/USDT');
+    expect(() => runBacktest({ ...args, strategy: short })).toThrow(new ValidationError('strategy fixed returned 3 signals for 10 candles of BTC/USDT', 'signals'));
     const unordered = { ...BTC, timestamp: BTC.timestamp.slice().reverse() };
     expect(() => runBacktest({ ...args, candles: { 'BTC/USDT': unordered } })).toThrow(/candles of BTC\/USDT: timestamp 1 .* is not after the previous one/);
   });

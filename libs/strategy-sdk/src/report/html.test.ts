@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CLIENT_SCRIPT } from './client.js';
-import { CHART_LIBRARY_FILE, MAX_TRADE_ROWS, renderReport } from './html.js';
+import { CHART_LIBRARY_FILE, jsonForScript, MAX_TRADE_ROWS, renderReport } from './html.js';
 import { candles, HOUR, result, T0, trade } from './test-support.js';
 
 const tbody = (html: string) => html.slice(html.indexOf('<tbody>'), html.indexOf('</tbody>'));
@@ -81,6 +81,16 @@ describe('renderReport: rendered values', () => {
     expect(CHART_LIBRARY_FILE).toBe('lightweight-charts.standalone.production.js');
     const html = renderReport(result(), {});
     expect(html).toContain(`<script>${CLIENT_SCRIPT}</script>`);
+  });
+});
+
+describe('renderReport: trade note and embedded data', () => {
+  it('puts nothing between the Trades heading and the table when every trade is listed', () => {
+    expect(renderReport(result(), { 'BTC/USDT': candles([1, 2, 3, 4]) })).toContain('<section><h2>Trades</h2><div class="trades"><table>');
+  });
+
+  it('escapes what would end the script block or the JavaScript string, line and paragraph separators included', () => {
+    expect(jsonForScript({ s: '</script><!--&\u2028\u2029' })).toBe('{"s":"\\u003c/script\\u003e\\u003c!--\\u0026\\u2028\\u2029"}');
   });
 });
 
