@@ -1,6 +1,6 @@
 import { checkParameters } from '@tradai/domain';
 import { candlesFromCloses, generateCandles, sliceColumns } from '@tradai/market-data';
-import { Signal } from '@tradai/strategy-sdk';
+import { rsi, Signal } from '@tradai/strategy-sdk';
 import { describe, expect, it } from 'vitest';
 import { engine, rsiMeanReversion, type RsiMeanReversionParams } from './strategy.js';
 
@@ -32,5 +32,50 @@ describe('rsi-mean-reversion', () => {
     expect(() => params({ period: 1 })).toThrow(/parameters\.period: must be >= 2/);
     expect(engine(params())).toEqual({ takeProfit: 0.04, stopLoss: 0.06 });
     expect(engine(params({ take_profit: 0, stop_loss: 0 }))).toEqual({});
+  });
+
+  describe('levels, exactly', () => {
+    const c = generateCandles({ timeframe: '1h', start: 0, count: 400, seed: 9, symbol: 'BTC/USDT' });
+    const r = rsi(c.close, 14);
+    // An index whose RSI lies in [lo, hi], to set a level exactly at a value the strategy will see.
+    const at = (lo: number, hi: number) => r.findIndex((v) => v >= lo && v <= hi);
+
+    it('enters only below oversold: not at it, and at the next value up it does', () => {
+      const i = at(25, 45);
+      expect(i).toBeGreaterThan(0);
+      expect(rsiMeanReversion.signals(c, params({ oversold: r[i]!, exit_level: 99 }))[i]).toBe(0);
+      expect(rsiMeanReversion.signals(c, params({ oversold: r[i]! + 1e-9, exit_level: 99 }))[i]).toBe(Signal.EnterLong);
+    });
+
+    it('exits only above exit_level: not at it, and at the next value down it does', () => {
+      const i = at(55, 75);
+      expect(i).toBeGreaterThan(0);
+      expect(rsiMeanReversion.signals(c, params({ oversold: 1, exit_level: r[i]! }))[i]).toBe(0);
+      expect(rsiMeanReversion.signals(c, params({ oversold: 1, exit_level: r[i]! - 1e-9 }))[i]).toBe(Signal.ExitLong);
+    });
+
+    it('does nothing while RSI sits between the two levels', () => {
+      const s = rsiMeanReversion.signals(c, params({ oversold: 30, exit_level: 70 }));
+      const between = [...r.keys()].filter((k) => r[k]! >= 30 && r[k]! <= 70);
+      expect(between.length).toBeGreaterThan(100);
+      expect(between.every((k) => s[k] === 0)).toBe(true);
+      // And every candle outside them signals, in the direction its side says.
+      for (const k of r.keys()) if (r[k]! < 30) expect(s[k]).toBe(Signal.EnterLong);
+      for (const k of r.keys()) if (r[k]! > 70) expect(s[k]).toBe(Signal.ExitLong);
+    });
+  });
+
+  it('refuses exit_level equal to oversold, and takes it one above', () => {
+    expect(() => rsiMeanReversion.signals(candlesFromCloses([1, 2]), params({ oversold: 40, exit_level: 40 }))).toThrow(/exit_level \(40\) must be above oversold \(40\)/);
+    expect(rsiMeanReversion.signals(candlesFromCloses([1, 2]), params({ oversold: 40, exit_level: 41 }))).toEqual(new Int8Array(2));
+  });
+
+  it('names itself, warms up three periods, and takes only a whole-number period', () => {
+    expect(rsiMeanReversion.name).toBe('rsi-mean-reversion');
+    expect(rsiMeanReversion.description).toMatch(/RSI/);
+    expect(rsiMeanReversion.warmup(params({ period: 10 }))).toBe(30);
+    expect(() => params({ period: 14.5 })).toThrow(/parameters\.period/);
+    expect(engine(params({ take_profit: 0.01, stop_loss: 0 }))).toEqual({ takeProfit: 0.01 });
+    expect(engine(params({ take_profit: 0, stop_loss: 0.02 }))).toEqual({ stopLoss: 0.02 });
   });
 });
