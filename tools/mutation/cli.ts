@@ -5,7 +5,7 @@
  * Reports (HTML, JSON, Stryker's incremental file) go to dist/mutation/<project>/; the summary and
  * the surviving mutants go to the committed tools/mutation/scores/<project>.json, keeping the
  * reasons already written there. A second run re-tests only mutants whose code or tests changed,
- * and those that timed out. Runs queue on a machine-wide lock (lock.ts).
+ * those that timed out and static survivors (scores.ts forgetStale says why). Runs queue on a machine-wide lock (lock.ts).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -14,7 +14,7 @@ import { Stryker } from '@stryker-mutator/core';
 import { DEFAULT_BUDGET, DEFAULT_THRESHOLD, reportDir, scoreFile, strykerOptions } from './config.js';
 import { acquireRunLock } from './lock.js';
 import { coveredProjects, findProject } from './projects.js';
-import { forgetTimeouts, problems, scoreFileSchema, strykerReportSchema, summarize, type ScoreFile } from './scores.js';
+import { forgetStale, problems, scoreFileSchema, strykerReportSchema, summarize, type ScoreFile } from './scores.js';
 
 const readPrevious = (path: string): ScoreFile | undefined => (existsSync(path) ? scoreFileSchema.parse(JSON.parse(readFileSync(path, 'utf8'))) : undefined);
 
@@ -44,11 +44,11 @@ async function main(): Promise<number> {
     try {
       const incremental = `${reportDir(project.name)}/incremental.json`;
       if (existsSync(incremental)) {
-        const previousRun = JSON.parse(readFileSync(incremental, 'utf8')) as Parameters<typeof forgetTimeouts>[0];
-        const n = forgetTimeouts(previousRun);
-        if (n > 0) {
+        const previousRun = JSON.parse(readFileSync(incremental, 'utf8')) as Parameters<typeof forgetStale>[0];
+        const { timeouts, staticMissed } = forgetStale(previousRun);
+        if (timeouts + staticMissed > 0) {
           writeFileSync(incremental, JSON.stringify(previousRun));
-          console.log(`mutation: ${project.name}: ${n} mutant(s) that timed out last time are tested again`);
+          console.log(`mutation: ${project.name}: tested again: ${timeouts} mutant(s) that timed out last time, ${staticMissed} static mutant(s) that survived or had no coverage`);
         }
       }
       await new Stryker(strykerOptions(project, { ...DEFAULT_BUDGET, concurrency }, threshold)).runMutationTest();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forgetTimeouts, mutationScore, originalText, problems, summarize, type ScoreFile, type StrykerReport } from './scores.js';
+import { forgetStale, mutationScore, originalText, problems, summarize, type ScoreFile, type StrykerReport } from './scores.js';
 
 const source = ['export const stale = (ageMs: number, limitMs: number) => ageMs > limitMs;', "export const label = 'stale';", ''].join('\n');
 
@@ -129,21 +129,31 @@ describe('problems', () => {
   });
 });
 
-describe('forgetTimeouts', () => {
-  it('drops timed-out mutants from the incremental report and keeps everything else as it was', () => {
+describe('forgetStale', () => {
+  it('drops timed-out mutants and static survivors from the incremental report and keeps everything else as it was', () => {
     const incremental = {
       schemaVersion: '2',
       files: {
-        'a.ts': { language: 'typescript', mutants: [{ id: '1', status: 'Timeout' }, { id: '2', status: 'Killed' }, { id: '3', status: 'Survived' }] },
-        'b.ts': { language: 'typescript', mutants: [{ id: '4', status: 'Timeout' }] },
+        'a.ts': { language: 'typescript', mutants: [{ id: '1', status: 'Timeout' }, { id: '2', status: 'Killed' }, { id: '3', status: 'Survived' }, { id: '5', status: 'Survived', static: true }] },
+        'b.ts': { language: 'typescript', mutants: [{ id: '4', status: 'Timeout', static: true }, { id: '6', status: 'Killed', static: true }, { id: '7', status: 'Survived', static: false }, { id: '8', status: 'NoCoverage', static: true }] },
       },
       testFiles: { 't.test.ts': { tests: [] } },
     };
-    expect(forgetTimeouts(incremental)).toBe(2);
+    expect(forgetStale(incremental)).toEqual({ timeouts: 2, staticMissed: 2 });
     expect(incremental).toEqual({
       schemaVersion: '2',
-      files: { 'a.ts': { language: 'typescript', mutants: [{ id: '2', status: 'Killed' }, { id: '3', status: 'Survived' }] }, 'b.ts': { language: 'typescript', mutants: [] } },
+      files: {
+        'a.ts': { language: 'typescript', mutants: [{ id: '2', status: 'Killed' }, { id: '3', status: 'Survived' }] },
+        'b.ts': { language: 'typescript', mutants: [{ id: '6', status: 'Killed', static: true }, { id: '7', status: 'Survived', static: false }] },
+      },
       testFiles: { 't.test.ts': { tests: [] } },
     });
+  });
+
+  it('leaves a report with nothing stale alone, and one without files', () => {
+    const clean = { files: { 'a.ts': { mutants: [{ status: 'Killed', static: true }] } } };
+    expect(forgetStale(clean)).toEqual({ timeouts: 0, staticMissed: 0 });
+    expect(clean.files['a.ts'].mutants).toHaveLength(1);
+    expect(forgetStale({})).toEqual({ timeouts: 0, staticMissed: 0 });
   });
 });

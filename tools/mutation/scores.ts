@@ -154,16 +154,24 @@ export function problems(file: ScoreFile): string[] {
 }
 
 /**
- * Stryker's incremental report without its timed-out mutants, so the next run tests them again.
- * A timeout counts as detected, and on a loaded machine a mutant can time out for the load alone;
- * a real one (an endless loop) times out again. Returns how many were dropped.
+ * Stryker's incremental report without the results it would carry over stale, so the next run
+ * tests those mutants again. Returns how many of each were dropped.
+ * - Timeouts: a timeout counts as detected, and on a loaded machine a mutant can time out for the
+ *   load alone; a real one (an endless loop) times out again.
+ * - Static mutants that survived or had no coverage (code that runs when a module loads: a schema,
+ *   a logger's name, a strategy's declaration): Stryker records no covering tests for them, so a
+ *   test written or a module first imported since does not count as a change and the result would
+ *   be carried over. Re-testing one runs every test of the project; there are few.
  */
-export function forgetTimeouts(incremental: { files?: Record<string, { mutants?: { status?: string }[] }> }): number {
-  let dropped = 0;
+export function forgetStale(incremental: { files?: Record<string, { mutants?: { status?: string; static?: boolean }[] }> }): { timeouts: number; staticMissed: number } {
+  const dropped = { timeouts: 0, staticMissed: 0 };
   for (const file of Object.values(incremental.files ?? {})) {
-    const kept = (file.mutants ?? []).filter((m) => m.status !== 'Timeout');
-    dropped += (file.mutants ?? []).length - kept.length;
-    file.mutants = kept;
+    file.mutants = (file.mutants ?? []).filter((m) => {
+      if (m.status === 'Timeout') dropped.timeouts++;
+      else if ((m.status === 'Survived' || m.status === 'NoCoverage') && m.static === true) dropped.staticMissed++;
+      else return true;
+      return false;
+    });
   }
   return dropped;
 }
