@@ -2,7 +2,7 @@ import type { ApiRoute } from '@tradai/contracts';
 import { guardApiRoutes, HttpError } from '@tradai/service-runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteOptions } from 'fastify';
-import { SERVICE_NAME } from './app.js';
+import { buildBackendApp, SERVICE_NAME } from './app.js';
 import { startHarness, type Harness } from './test-support.js';
 
 /** The auth wiring, independent of how tokens are checked: each /api/v1 route gets its API_ROUTES row. */
@@ -46,5 +46,26 @@ describe('authorization wiring', () => {
     const head = { method: 'HEAD', url: '/api/v1/trading/status', handler } as RouteOptions;
     hook(head);
     expect(head.onRequest).toHaveLength(1);
+  });
+});
+
+describe('logging options', () => {
+  // Fastify logs each request at info; the level and the stream passed in decide whether and where.
+  const requestLogs = async (logLevel: string) => {
+    const lines: string[] = [];
+    const app = await buildBackendApp(h.deps, { logLevel, logStream: { write: (line) => void lines.push(line) } });
+    try {
+      await app.inject({ method: 'GET', url: '/openapi.json' });
+    } finally {
+      await app.close();
+    }
+    return lines.map((l) => JSON.parse(l) as { msg?: string; service?: string }).filter((l) => l.msg === 'incoming request');
+  };
+
+  it('writes request logs to the given stream at info, and none at warn', async () => {
+    const info = await requestLogs('info');
+    expect(info).toHaveLength(1);
+    expect(info[0]!.service).toBe(SERVICE_NAME);
+    expect(await requestLogs('warn')).toEqual([]);
   });
 });

@@ -18,6 +18,13 @@ describe('call', () => {
     const bug = new TypeError('bug');
     await expect(call('DynamoDB', () => Promise.reject(bug))).rejects.toBe(bug);
   });
+
+  it('passes a domain error through as itself even when its cause is a network failure: the domain has already said what it means', async () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' });
+    for (const err of [new NotFoundError('no such model', { cause: refused }), new ConflictError('moved on', { cause: refused })]) {
+      await expect(call('MLflow', () => Promise.reject(err))).rejects.toBe(err);
+    }
+  });
 });
 
 describe('functionError', () => {
