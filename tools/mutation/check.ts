@@ -25,6 +25,8 @@ export function checkScores(workspaceRoot: string): CheckResult {
   const lines: string[] = [];
   const failures: string[] = [];
   const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  // One column for the names, as wide as the longest project name (strategy projects run long).
+  const width = Math.max(0, ...[...known].map((p) => p.length));
   if (files.length === 0) failures.push(`${dir} holds no score files`);
   for (const f of files) {
     const parsed = scoreFileSchema.safeParse(JSON.parse(readFileSync(join(dir, f), 'utf8')));
@@ -37,7 +39,7 @@ export function checkScores(workspaceRoot: string): CheckResult {
     if (!known.has(s.project)) failures.push(`${f}: "${s.project}" is not a project mutation testing covers`);
     failures.push(...problems(s));
     const state = s.threshold >= DEFAULT_THRESHOLD ? `${s.survivors.length} kept survivors` : `below the ${DEFAULT_THRESHOLD} % target: ${s.survivors.length} survivors open`;
-    lines.push(`${s.project.padEnd(26)} ${s.score.toFixed(2).padStart(6)} %  (threshold ${s.threshold} %, first run ${s.baseline ?? '-'} %, ${state})`);
+    lines.push(`${s.project.padEnd(width)} ${s.score.toFixed(2).padStart(6)} %  (threshold ${s.threshold} %, first run ${s.baseline ?? '-'} %, ${state})`);
   }
   const measured = new Set(files.map((f) => f.replace(/\.json$/, '')));
   const unmeasured = [...known].filter((p) => !measured.has(p)).sort();

@@ -12,7 +12,7 @@ export const DEFAULT_THRESHOLD = 85;
  * services. Infra stacks, policy and cost are proven by their plan tests; tools and strategies
  * are not runtime code of the platform.
  */
-export const COVERED_ROOTS = ['libs/lambda-core', 'apps/lambdas/*', 'libs/domain', 'libs/contracts', 'libs/market-data', 'libs/strategy-sdk', 'libs/service-runtime', 'libs/trading-engine', 'apps/services/*'] as const;
+export const COVERED_ROOTS = ['libs/lambda-core', 'apps/lambdas/*', 'libs/domain', 'libs/contracts', 'libs/market-data', 'libs/strategy-sdk', 'libs/service-runtime', 'libs/trading-engine', 'apps/services/*', 'apps/strategies/*'] as const;
 
 export interface MutationProject {
   readonly name: string;
