@@ -6,7 +6,10 @@ const cv = { strategy: 'momo', version: 4, config_key: 'momo/v4.json', image: 'i
 
 describe('promotion helpers', () => {
   it('derives one deployment id per retraining run', () => {
-    expect(deploymentIdFor('momo', '2026-03-01T00:00:00.000Z')).toBe('momo-retrain-20260301000000');
+    expect(deploymentIdFor('momo', '2026-03-01T00:00:00Z')).toBe('momo-retrain-20260301000000');
+    // Step Functions start times carry milliseconds: runs started within one second stay apart.
+    expect(deploymentIdFor('momo', '2026-03-01T00:00:00.120Z')).toBe('momo-retrain-20260301000000120');
+    expect(deploymentIdFor('momo', '2026-03-01T00:00:00.121Z')).not.toBe(deploymentIdFor('momo', '2026-03-01T00:00:00.120Z'));
   });
 
   it('only promotes what compare-models decided', () => {

@@ -3,10 +3,11 @@ import { ConflictError } from '@tradai/domain';
 
 /**
  * Deployment id of a promotion: one per retraining run, so a retried promotion finds the
- * deployment it already recorded instead of adding a second one.
+ * deployment it already recorded instead of adding a second one. Every digit of the start time,
+ * milliseconds included: two runs started in the same second are two deployments.
  */
 export function deploymentIdFor(strategy: string, startedAt: string): string {
-  return `${strategy}-retrain-${startedAt.replace(/[^0-9]/g, '').slice(0, 14)}`;
+  return `${strategy}-retrain-${startedAt.replace(/[^0-9]/g, '')}`;
 }
 
 /** Refuses a promotion compare-models did not decide on, naming what differs. */
